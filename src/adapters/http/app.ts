@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import Router from '@koa/router';
+import Koa, { type Middleware } from 'koa';
+import bodyParser from 'koa-bodyparser';
+import type { LoggerPort } from '../../application/ports/logger.port.js';
+import type { StreamChatUseCase } from '../../application/stream-chat.use-case.js';
+import type { SyncChatUseCase } from '../../application/sync-chat.use-case.js';
+import { callContext } from '../logging/call-context.js';
+import type { CallState } from './call-state.js';
+import { streamChat, syncChat, type CallContext } from './chat.routes.js';
+import { errorReply } from './protocol-encoder.js';
+import { REPLIES, RequestProblem } from './reply-table.js';
+import { ChatRequestParser } from './request-schema.js';
+
+export interface HttpAppOptions {
+  readonly bodyLimitBytes: number;
+  readonly maxContentChars: number;
+  /** How long a stream may wait for a reader that does not read before it is dropped. */
+  readonly slowReaderMs: number;
+}
+
+export interface HttpAppDeps {
+  readonly streamChat: StreamChatUseCase;
+  readonly syncChat: SyncChatUseCase;
+  readonly log: LoggerPort;
+  readonly options: HttpAppOptions;
+  /** Extra fields for `GET /health`. */
+  readonly health?: () => Record<string, unknown>;
+}
+
+/** The Koa app: routes Yishiting's callbacks to the use cases and speaks the protocol back. */
+export function createHttpApp(deps: HttpAppDeps): Koa<CallState> {
+  const app = new Koa<CallState>();
+  const parser = new ChatRequestParser(deps.options.maxContentChars);
+  const router = new Router<CallState>();
+  const startedAt = Date.now();
+
+  const json = jsonBody(deps.options.bodyLimitBytes);
+  const turnOf = (ctx: CallContext) => parser.parse(ctx.request.body, ctx.state.traceId, ctx.state.startedAt);
+
+  router.post('/chat', json, (ctx) => streamChat(ctx, turnOf(ctx), deps.streamChat, deps.options.slowReaderMs));
+  router.post('/chat/sync', json, (ctx) => syncChat(ctx, turnOf(ctx), deps.syncChat));
+  router.get('/health', (ctx) => {
+    ctx.body = { status: 'ok', uptime_s: Math.round((Date.now() - startedAt) / 1000), ...deps.health?.() };
+  });
+
+  app.use(callScope(deps.log));
+  app.use(errorReplies(deps.log));
+  app.use(async (ctx, next) => {
+    await next();
+    if (ctx.respond === false) return;
+    if (ctx.status === 405 || ctx.status === 501) {
+      const allow = ctx.response.get('Allow');
+      throw new RequestProblem('method_not_allowed', `${ctx.method} is not allowed on ${ctx.path.slice(0, 200)}; allowed: ${allow}`);
+    }
+    if (ctx.status === 404 && ctx.body == null) throw new RequestProblem('not_found', `no route ${ctx.path.slice(0, 200)}`);
+  });
+  app.use(router.allowedMethods());
+  app.use(router.routes());
+  // Errors are answered by `errorReplies`; what reaches Koa is a socket that went away.
+  app.on('error', (error: NodeJS.ErrnoException) => deps.log.debug('socket error', { error: error.code ?? error.message }));
+  return app;
+}
+
+/** Gives the call its trace id, runs it in the logging context, and writes its one log line. */
+function callScope(log: LoggerPort): Middleware<CallState> {
+  return async (ctx, next) => {
+    const traceId = randomUUID();
+    ctx.state.traceId = traceId;
+    ctx.state.startedAt = Date.now();
+    ctx.set('X-Trace-Id', traceId);
+    await callContext.run({ traceId }, async () => {
+      try {
+        await next();
+      } finally {
+        const { startedAt, firstFrameAt, outcome, failure } = ctx.state;
+        log.info('call', {
+          method: ctx.method,
+          route: ctx.path,
+          status: ctx.status,
+          durationMs: Date.now() - startedAt,
+          firstFrameMs: firstFrameAt === undefined ? undefined : firstFrameAt - startedAt,
+          outcome,
+          ...(failure ? { error: failure instanceof Error ? failure.message : String(failure) } : {}),
+        });
+      }
+    });
+  };
+}
+
+/** Turns every error into the protocol's JSON error; nothing internal leaks into a reply. */
+function errorReplies(log: LoggerPort): Middleware<CallState> {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      const problem = asProblem(error);
+      if (problem.kind === 'internal') {
+        ctx.state.failure = error;
+        log.error('unexpected error', { error: (error as Error)?.message, stack: (error as Error)?.stack });
+      }
+      if (ctx.headerSent || !ctx.writable) return;
+      ctx.status = REPLIES[problem.kind].status;
+      for (const [name, value] of Object.entries(problem.headers)) ctx.set(name, value);
+      ctx.body = errorReply(problem.kind, problem.detail, ctx.state.traceId);
+    }
+  };
+}
+
+/** Body-parser failures carry a status (co-body / raw-body); everything else is internal. */
+function asProblem(error: unknown): RequestProblem {
+  if (error instanceof RequestProblem) return error;
+  const status = (error as { status?: number }).status;
+  const type = (error as { type?: string }).type;
+  if (status === 413 || type === 'entity.too.large') return new RequestProblem('payload_too_large');
+  if (status === 415 || type === 'encoding.unsupported') {
+    return new RequestProblem('unsupported_media_type', 'Content-Type charset must be utf-8');
+  }
+  if (status === 400) return new RequestProblem('bad_request', 'body: malformed JSON');
+  return new RequestProblem('internal');
+}
+
+/**
+ * Accepts only JSON bodies. koa-bodyparser alone turns any other content type
+ * into `{}`, which would then be reported as missing fields: refuse it first.
+ */
+function jsonBody(limitBytes: number): Middleware<CallState> {
+  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: `${limitBytes}b`, strict: true });
+  return async (ctx, next) => {
+    if (!ctx.is('application/json', '+json')) {
+      throw new RequestProblem(
+        'unsupported_media_type',
+        `Content-Type must be application/json, got ${ctx.get('Content-Type').slice(0, 100) || 'none'}`,
+      );
+    }
+    const length = Number(ctx.get('Content-Length'));
+    if (length > limitBytes) throw new RequestProblem('payload_too_large', `request body exceeds ${limitBytes} bytes`);
+    await parse(ctx, next);
+  };
+}

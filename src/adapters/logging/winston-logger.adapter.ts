@@ -1,0 +1,53 @@
+import type { Writable } from 'node:stream';
+import winston from 'winston';
+import type { LoggerPort } from '../../application/ports/logger.port.js';
+import type { Config } from '../../config/config.js';
+import { callContext } from './call-context.js';
+
+/** Adds the current call's trace id to every line logged while serving it. */
+const withTraceId = winston.format((info) => {
+  const call = callContext.getStore();
+  if (call && info.traceId === undefined) info.traceId = call.traceId;
+  return info;
+});
+
+export interface LoggerOptions {
+  readonly level: Config['log']['level'];
+  readonly format: Config['log']['format'];
+  /** Where lines go (default stdout); tests pass a stream to read them. */
+  readonly stream?: Writable;
+}
+
+/** Winston behind the `LoggerPort`: JSON lines by default, readable lines on a terminal. */
+export class WinstonLogger implements LoggerPort {
+  private readonly logger: winston.Logger;
+
+  constructor(options: LoggerOptions) {
+    const pretty = options.format === 'pretty' || (options.format === 'auto' && process.stdout.isTTY === true);
+    const stream = options.stream ?? process.stdout;
+    this.logger = winston.createLogger({
+      level: options.level,
+      format: winston.format.combine(
+        withTraceId(),
+        winston.format.timestamp(),
+        pretty
+          ? winston.format.combine(winston.format.colorize(), winston.format.simple())
+          : winston.format.json(),
+      ),
+      transports: [new winston.transports.Stream({ stream })],
+    });
+  }
+
+  debug(message: string, fields?: Record<string, unknown>): void {
+    this.logger.debug(message, fields);
+  }
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.logger.info(message, fields);
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.logger.warn(message, fields);
+  }
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.logger.error(message, fields);
+  }
+}

@@ -1,0 +1,25 @@
+import type { ChatMessage } from '../../domain/chat-turn.js';
+import type { RecalledDoc } from '../../domain/recall-result.js';
+
+/** Everything a model needs to answer one turn; built by the application's prompt builder. */
+export interface LlmPrompt {
+  /** System prompt, grounding context, history and the question, in order. */
+  readonly messages: readonly ChatMessage[];
+  /** The user's question alone (for models that do not read `messages`, such as the mock). */
+  readonly question: string;
+  /** The recalled documents the context was built from (an extractive model answers from them). */
+  readonly docs: readonly RecalledDoc[];
+}
+
+/**
+ * A language model that streams an answer.
+ *
+ * Contract: yields pieces of the answer in order as they are produced; stops
+ * promptly (rejecting with `signal.reason`, or ending) once `signal` aborts,
+ * and releases its upstream request when the consumer stops early. A failure
+ * is thrown as a `TurnFailure` of kind `llm_unavailable` where the adapter
+ * can tell; anything else is treated the same way by the use case.
+ */
+export interface LlmPort {
+  streamAnswer(prompt: LlmPrompt, signal: AbortSignal): AsyncIterable<string>;
+}

@@ -1,0 +1,41 @@
+import type { ChatMessage, ChatTurn } from '../domain/chat-turn.js';
+import type { RecallResult } from '../domain/recall-result.js';
+import type { LlmPrompt } from './ports/llm.port.js';
+
+export interface PromptOptions {
+  /** The system prompt (`LLM_SYSTEM_PROMPT`). */
+  readonly systemPrompt: string;
+  /** Upper bound on the characters of recalled passages put into the prompt. */
+  readonly maxContextChars: number;
+}
+
+export const DEFAULT_SYSTEM_PROMPT =
+  '你是企业 IT 服务台的智能助手，在易事厅中回答员工的 IT 问题。' +
+  '请优先依据提供的参考资料作答，回答简洁、准确、分步骤；' +
+  '资料中没有的信息不要编造，可以建议用户联系 IT 服务台人工支持。';
+
+/** Turns a question and what was recalled for it into the messages a model reads. */
+export class PromptBuilder {
+  constructor(private readonly options: PromptOptions) {}
+
+  build(turn: ChatTurn, recall: RecallResult, history: readonly ChatMessage[] = []): LlmPrompt {
+    const messages: ChatMessage[] = [{ role: 'system', content: this.options.systemPrompt }];
+    const context = this.context(recall);
+    if (context) messages.push({ role: 'system', content: context });
+    messages.push(...history, { role: 'user', content: turn.content });
+    return { messages, question: turn.content, docs: recall.docs };
+  }
+
+  private context(recall: RecallResult): string {
+    let budget = this.options.maxContextChars;
+    const parts: string[] = [];
+    recall.docs.forEach((doc, i) => {
+      if (budget <= 0) return;
+      const passage = doc.content.slice(0, budget);
+      budget -= passage.length;
+      parts.push(`[${i + 1}] 《${doc.title}》${doc.url ? ` (${doc.url})` : ''}\n${passage}`);
+    });
+    if (parts.length === 0) return '';
+    return `参考资料（回答时可引用编号）：\n\n${parts.join('\n\n')}`;
+  }
+}

@@ -1,0 +1,15 @@
+/** How turns are run: settings the composition root derives from config. */
+export interface TurnPolicy {
+  /** Every turn ends by this many ms after the call arrived (`CHAT_DEADLINE_MS`). */
+  readonly deadlineMs: number;
+  /**
+   * When set and the knowledge base found nothing, reply this instead of asking
+   * the LLM, with `answer_success: 0` (an extractive bot cannot answer without documents).
+   */
+  readonly noRecallReply?: string;
+  /** The polite reply to a `msg_type` other than `text`. */
+  readonly unsupportedMsgTypeReply: string;
+}
+
+export const DEFAULT_UNSUPPORTED_MSG_TYPE_REPLY =
+  '抱歉，我目前只能理解文字消息，请用文字描述您的问题。';

@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import { MockKnowledgeBase } from './adapters/knowledge-base/mock-knowledge-base.adapter.js';
+import { MockLlm } from './adapters/llm/mock-llm.adapter.js';
+import { WinstonLogger } from './adapters/logging/winston-logger.adapter.js';
+import type { KnowledgeBasePort } from './application/ports/knowledge-base.port.js';
+import type { LlmPort } from './application/ports/llm.port.js';
+import type { LoggerPort } from './application/ports/logger.port.js';
+import { TOKENS } from './application/ports/tokens.js';
+import { DEFAULT_SYSTEM_PROMPT, PromptBuilder } from './application/prompt-builder.js';
+import { StreamChatUseCase } from './application/stream-chat.use-case.js';
+import { SyncChatUseCase } from './application/sync-chat.use-case.js';
+import { DEFAULT_UNSUPPORTED_MSG_TYPE_REPLY } from './application/turn-policy.js';
+import type { Config } from './config/config.js';
+
+/** Overrides for tests: a fake port or a logger that writes where the test reads. */
+export interface ContainerOverrides {
+  readonly llm?: LlmPort;
+  readonly knowledgeBase?: KnowledgeBasePort;
+  readonly logger?: LoggerPort;
+}
+
+/** LLM adapters by `LLM_PROVIDER`. A new provider is one adapter file and one line here. */
+const LLM_PROVIDERS: Record<string, (config: Config, log: LoggerPort) => LlmPort> = {
+  mock: (c) => new MockLlm({ delayMs: c.llm.mockDelayMs, answer: c.llm.mockAnswer }),
+};
+
+/** Knowledge-base adapters by `KB_PROVIDER`. */
+const KB_PROVIDERS: Record<string, (config: Config, log: LoggerPort) => KnowledgeBasePort> = {
+  mock: () => new MockKnowledgeBase(),
+};
+
+/**
+ * The composition root: the only place that picks adapters. Everything is a
+ * singleton; per-call state lives in the use cases' `execute` calls.
+ */
+export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
+  const container = new Container({ defaultScope: 'Singleton' });
+  const log = overrides.logger ?? new WinstonLogger(config.log);
+  container.bind(TOKENS.Logger).toConstantValue(log);
+  container.bind(TOKENS.Llm).toConstantValue(overrides.llm ?? pick(LLM_PROVIDERS, config.llm.provider)(config, log));
+  container
+    .bind(TOKENS.KnowledgeBase)
+    .toConstantValue(overrides.knowledgeBase ?? pick(KB_PROVIDERS, config.kb.provider)(config, log));
+  container.bind(TOKENS.TurnPolicy).toConstantValue({
+    deadlineMs: config.chat.deadlineMs,
+    unsupportedMsgTypeReply: DEFAULT_UNSUPPORTED_MSG_TYPE_REPLY,
+  });
+  container.bind(TOKENS.PromptBuilder).toConstantValue(
+    new PromptBuilder({ systemPrompt: config.llm.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, maxContextChars: 6000 }),
+  );
+  container.bind(StreamChatUseCase).toSelf();
+  container.bind(SyncChatUseCase).toSelf();
+  return container;
+}
+
+function pick<T>(table: Record<string, T>, name: string): T {
+  const found = table[name];
+  if (!found) throw new Error(`no adapter for provider "${name}" (known: ${Object.keys(table).join(', ')})`);
+  return found;
+}

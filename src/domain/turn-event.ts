@@ -1,0 +1,16 @@
+import type { RecallResult } from './recall-result.js';
+import type { TurnFailureKind } from './turn-failure.js';
+
+/** How a turn ended. Exactly one per turn, always the last event. */
+export interface TurnOutcome {
+  /** The protocol's `answer_success`: the bot answered the question. */
+  readonly answered: boolean;
+  /** Set when the turn failed; the reply then carries an error (sync `code` != 0). */
+  readonly failure?: TurnFailureKind;
+  readonly recall: RecallResult;
+}
+
+/** What a turn produces, in order: pieces of the answer, then one end. */
+export type TurnEvent =
+  | { readonly kind: 'piece'; readonly text: string }
+  | { readonly kind: 'end'; readonly outcome: TurnOutcome };

@@ -1,0 +1,39 @@
+/**
+ * Why a turn could not be answered. The HTTP adapter maps each kind to the
+ * protocol's reply in one table (`adapters/http/failure-table.ts`).
+ */
+export type TurnFailureKind =
+  | 'deadline'
+  | 'llm_unavailable'
+  | 'knowledge_base_unavailable'
+  | 'empty_answer'
+  | 'busy'
+  | 'internal';
+
+/** A failure the application understands; anything else thrown is `internal`. */
+export class TurnFailure extends Error {
+  constructor(
+    readonly kind: TurnFailureKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TurnFailure';
+  }
+}
+
+/** The caller went away: not a failure, the turn is simply dropped. */
+export class CallerGone extends Error {
+  constructor() {
+    super('caller hung up');
+    this.name = 'CallerGone';
+  }
+}
+
+/** The turn ran past `CHAT_DEADLINE_MS`. */
+export class DeadlineExceeded extends TurnFailure {
+  constructor(deadlineMs: number) {
+    super('deadline', `turn exceeded its deadline of ${deadlineMs} ms`);
+    this.name = 'DeadlineExceeded';
+  }
+}

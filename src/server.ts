@@ -1,0 +1,59 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHttpApp } from './adapters/http/app.js';
+import type { LoggerPort } from './application/ports/logger.port.js';
+import { TOKENS } from './application/ports/tokens.js';
+import { StreamChatUseCase } from './application/stream-chat.use-case.js';
+import { SyncChatUseCase } from './application/sync-chat.use-case.js';
+import type { Config } from './config/config.js';
+import { buildContainer, type ContainerOverrides } from './container.js';
+
+/** A started service: where it listens and how to stop it. */
+export interface RunningService {
+  readonly server: Server;
+  readonly url: string;
+  readonly log: LoggerPort;
+  close(): Promise<void>;
+}
+
+/** Builds the app from config and listens. Used by `main.ts` and by the integration tests (port 0). */
+export async function startService(config: Config, overrides: ContainerOverrides = {}): Promise<RunningService> {
+  const container = buildContainer(config, overrides);
+  const log = container.get(TOKENS.Logger);
+  const app = createHttpApp({
+    streamChat: container.get(StreamChatUseCase),
+    syncChat: container.get(SyncChatUseCase),
+    log,
+    options: {
+      bodyLimitBytes: config.server.bodyLimitBytes,
+      maxContentChars: config.server.maxContentChars,
+      slowReaderMs: Math.min(10_000, config.chat.deadlineMs),
+    },
+  });
+  const server = createServer(app.callback());
+  // Streams run up to the deadline behind proxies that keep connections open:
+  // idle keep-alive must outlast a typical 60 s proxy timeout, and headersTimeout must exceed it.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 0; // a body arrives in seconds; the turn's own deadline bounds the rest
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
+  return {
+    server,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    log,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

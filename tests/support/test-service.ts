@@ -1,0 +1,40 @@
+import { PassThrough } from 'node:stream';
+import { loadConfig } from '../../src/config/config.js';
+import type { ContainerOverrides } from '../../src/container.js';
+import { startService, type RunningService } from '../../src/server.js';
+import { WinstonLogger } from '../../src/adapters/logging/winston-logger.adapter.js';
+
+export interface TestService extends RunningService {
+  /** Every JSON log line written so far. */
+  logLines(): Record<string, unknown>[];
+}
+
+/** Starts the real app on port 0 with the given environment and fakes; logs are captured as JSON lines. */
+export async function startTestService(
+  env: Record<string, string> = {},
+  overrides: ContainerOverrides = {},
+): Promise<TestService> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', LOG_FORMAT: 'json', ...env });
+  const sink = new PassThrough();
+  let text = '';
+  sink.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  const logger = overrides.logger ?? new WinstonLogger({ level: config.log.level, format: 'json', stream: sink });
+  const service = await startService(config, { ...overrides, logger });
+  return {
+    ...service,
+    logLines: () =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
+}
+
+export const A_QUESTION = {
+  user: 'zhangsan',
+  msg_type: 'text',
+  content: '怎么配置回调地址？',
+  msg_id: 'm-123',
+  session_id: 's-456',
+  business_keys: ['it-helpdesk'],
+};
