@@ -36,14 +36,14 @@ const KB_PROVIDERS: Record<string, (config: Config, log: LoggerPort) => Knowledg
  */
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
-  const log = overrides.logger ?? new WinstonLogger(config.log);
+  const log = overrides.logger ?? new WinstonLogger({ level: config.server.logLevel, format: config.server.logFormat });
   container.bind(TOKENS.Logger).toConstantValue(log);
   container.bind(TOKENS.Llm).toConstantValue(overrides.llm ?? pick(LLM_PROVIDERS, config.llm.provider)(config, log));
   container
     .bind(TOKENS.KnowledgeBase)
     .toConstantValue(overrides.knowledgeBase ?? pick(KB_PROVIDERS, config.kb.provider)(config, log));
   container.bind(TOKENS.TurnPolicy).toConstantValue({
-    deadlineMs: config.chat.deadlineMs,
+    deadlineMs: config.server.deadlineMs,
     unsupportedMsgTypeReply: DEFAULT_UNSUPPORTED_MSG_TYPE_REPLY,
   });
   container.bind(TOKENS.PromptBuilder).toConstantValue(

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     url: service.url,
     llm: config.llm.provider,
     knowledgeBase: config.kb.provider,
-    deadlineMs: config.chat.deadlineMs,
+    deadlineMs: config.server.deadlineMs,
   });
 
   let stopping = false;

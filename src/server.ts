@@ -27,7 +27,7 @@ export async function startService(config: Config, overrides: ContainerOverrides
     options: {
       bodyLimitBytes: config.server.bodyLimitBytes,
       maxContentChars: config.server.maxContentChars,
-      slowReaderMs: Math.min(10_000, config.chat.deadlineMs),
+      slowReaderMs: Math.min(10_000, config.server.deadlineMs),
     },
   });
   const server = createServer(app.callback());

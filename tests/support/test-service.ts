@@ -18,7 +18,7 @@ export async function startTestService(
   const sink = new PassThrough();
   let text = '';
   sink.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-  const logger = overrides.logger ?? new WinstonLogger({ level: config.log.level, format: 'json', stream: sink });
+  const logger = overrides.logger ?? new WinstonLogger({ level: config.server.logLevel, format: 'json', stream: sink });
   const service = await startService(config, { ...overrides, logger });
   return {
     ...service,

@@ -5,16 +5,16 @@ describe('loadConfig', () => {
   it('when nothing is set, then the embedded defaults apply', () => {
     const config = loadConfig({});
     expect(config.server.port).to.equal(8080);
-    expect(config.chat.deadlineMs).to.equal(55_000);
+    expect(config.server.deadlineMs).to.equal(55_000);
     expect(config.server.maxContentChars).to.equal(4000);
     expect(config.server.bodyLimitBytes).to.equal(1024 * 1024);
-    expect(config.log.level).to.equal('info');
+    expect(config.server.logLevel).to.equal('info');
   });
 
   it('when values are given as strings, then they are coerced', () => {
     const config = loadConfig({ PORT: '9000', CHAT_DEADLINE_MS: '1000', MOCK_LLM_DELAY_MS: '0' });
     expect(config.server.port).to.equal(9000);
-    expect(config.chat.deadlineMs).to.equal(1000);
+    expect(config.server.deadlineMs).to.equal(1000);
     expect(config.llm.mockDelayMs).to.equal(0);
   });
 

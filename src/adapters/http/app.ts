@@ -5,6 +5,7 @@ import bodyParser from 'koa-bodyparser';
 import type { LoggerPort } from '../../application/ports/logger.port.js';
 import type { StreamChatUseCase } from '../../application/stream-chat.use-case.js';
 import type { SyncChatUseCase } from '../../application/sync-chat.use-case.js';
+import type { ChatTurn } from '../../domain/chat-turn.js';
 import { callContext } from '../logging/call-context.js';
 import type { CallState } from './call-state.js';
 import { streamChat, syncChat, type CallContext } from './chat.routes.js';
@@ -19,6 +20,22 @@ export interface HttpAppOptions {
   readonly slowReaderMs: number;
 }
 
+/** How extra routes read a chat body exactly as `/chat` does. */
+export interface ChatInput {
+  /** Middleware: 415 unless JSON, 413 past the limit, 400 on malformed JSON. */
+  readonly json: Middleware<CallState>;
+  /** Validates the parsed body (400 naming the field) and makes the turn. */
+  turnOf(ctx: CallContext): ChatTurn;
+}
+
+/** A feature that plugs into the app without the app knowing it (auth, metrics, async, playground). */
+export interface HttpExtension {
+  /** Runs for every call, after the trace id and error replies are in place, in list order. */
+  readonly middleware?: Middleware<CallState>;
+  /** Adds routes. */
+  routes?(router: Router<CallState>, chat: ChatInput): void;
+}
+
 export interface HttpAppDeps {
   readonly streamChat: StreamChatUseCase;
   readonly syncChat: SyncChatUseCase;
@@ -26,6 +43,7 @@ export interface HttpAppDeps {
   readonly options: HttpAppOptions;
   /** Extra fields for `GET /health`. */
   readonly health?: () => Record<string, unknown>;
+  readonly extensions?: readonly HttpExtension[];
 }
 
 /** The Koa app: routes Yishiting's callbacks to the use cases and speaks the protocol back. */
@@ -37,15 +55,18 @@ export function createHttpApp(deps: HttpAppDeps): Koa<CallState> {
 
   const json = jsonBody(deps.options.bodyLimitBytes);
   const turnOf = (ctx: CallContext) => parser.parse(ctx.request.body, ctx.state.traceId, ctx.state.startedAt);
+  const extensions = deps.extensions ?? [];
 
   router.post('/chat', json, (ctx) => streamChat(ctx, turnOf(ctx), deps.streamChat, deps.options.slowReaderMs));
   router.post('/chat/sync', json, (ctx) => syncChat(ctx, turnOf(ctx), deps.syncChat));
   router.get('/health', (ctx) => {
     ctx.body = { status: 'ok', uptime_s: Math.round((Date.now() - startedAt) / 1000), ...deps.health?.() };
   });
+  for (const extension of extensions) extension.routes?.(router, { json, turnOf });
 
   app.use(callScope(deps.log));
   app.use(errorReplies(deps.log));
+  for (const extension of extensions) if (extension.middleware) app.use(extension.middleware);
   app.use(async (ctx, next) => {
     await next();
     if (ctx.respond === false) return;

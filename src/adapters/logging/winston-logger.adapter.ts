@@ -12,8 +12,8 @@ const withTraceId = winston.format((info) => {
 });
 
 export interface LoggerOptions {
-  readonly level: Config['log']['level'];
-  readonly format: Config['log']['format'];
+  readonly level: Config['server']['logLevel'];
+  readonly format: Config['server']['logFormat'];
   /** Where lines go (default stdout); tests pass a stream to read them. */
   readonly stream?: Writable;
 }
