@@ -14,7 +14,15 @@ export async function startTestService(
   env: Record<string, string> = {},
   overrides: ContainerOverrides = {},
 ): Promise<TestService> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', LOG_FORMAT: 'json', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'debug',
+    LOG_FORMAT: 'json',
+    LLM_PROVIDER: 'mock',
+    KB_PROVIDER: 'mock',
+    ...env,
+  });
   const sink = new PassThrough();
   let text = '';
   sink.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));

@@ -3,7 +3,7 @@ import { defineSection, str } from '../section.js';
 /** Which knowledge base grounds the answers. */
 export const kbSection = defineSection({
   env: {
-    KB_PROVIDER: { enum: ['mock'], default: 'mock' },
+    KB_PROVIDER: { enum: ['mock', 'local', 'http'], default: 'mock' },
     KB_DIR: str(),
   },
   build: (v) => ({

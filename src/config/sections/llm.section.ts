@@ -3,7 +3,7 @@ import { defineSection, int, str, url } from '../section.js';
 /** Which language model answers, and how. */
 export const llmSection = defineSection({
   env: {
-    LLM_PROVIDER: { enum: ['mock'], default: 'mock' },
+    LLM_PROVIDER: { enum: ['mock', 'openai', 'extractive'], default: 'mock' },
     LLM_BASE_URL: url(),
     LLM_API_KEY: str(),
     LLM_MODEL: str(),
