@@ -1,0 +1,26 @@
+/** The fixed request every workload sends: valid, text, no msg_id/session_id so no idempotency cache or history can short-cut it. */
+export const BENCH_BODY = JSON.stringify({
+  user: 'bench-user',
+  msg_type: 'text',
+  content: '怎么配置回调地址？',
+  business_keys: ['it-helpdesk'],
+});
+
+/** The 30-piece answer of the stream workloads (one ASCII character per piece). */
+export const THIRTY_PIECES = 'abcdefghijklmnopqrstuvwxyz0123';
+
+/** Environment shared by the service and the floor in every workload. */
+export const BASE_ENV: Record<string, string> = {
+  LLM_PROVIDER: 'mock',
+  KB_PROVIDER: 'mock',
+  LOG_LEVEL: 'info',
+};
+
+/** Sizes of each workload, kept small enough for `npm run bench` to finish in under 5 minutes on 2 cores. */
+export const SIZES = {
+  sync: { connections: 32, warmupS: 2, durationS: 8 },
+  leak: { batches: 5, callsPerBatch: 10_000, connections: 32 },
+  streams: { total: 2000, concurrency: 1000, delayMs: 50, timeoutMs: 30_000 },
+  memory: { open: 1000, delayMs: 200, warmup: 100 },
+  firstToken: { upstreamDelayMs: 200, total: 200, concurrency: 10, warmup: 10 },
+} as const;

@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PROBE = fileURLToPath(new URL('./heap-probe.preload.ts', import.meta.url));
+
+/** Which program each kind of child runs: the real service, the floor, or the fake model upstream. */
+const ENTRIES = {
+  service: 'src/main.ts',
+  floor: 'bench/floor-server.ts',
+  upstream: 'bench/fake-openai-upstream.ts',
+} as const;
+
+export type ServerKind = keyof typeof ENTRIES;
+
+/** A server under test, running in its own process. */
+export interface ChildServer {
+  readonly kind: ServerKind;
+  readonly url: string;
+  readonly pid: number;
+  /** Resident memory from `/proc/<pid>/status`, in bytes. */
+  rss(): Promise<number>;
+  /** `process.memoryUsage()` of the child right after a full GC. */
+  heapAfterGc(): Promise<NodeJS.MemoryUsage>;
+  stop(): Promise<void>;
+}
+
+export interface ChildServerOptions {
+  readonly env: Record<string, string>;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  readonly nodeFlags?: readonly string[];
+  /** Where stdout/stderr go (production logs); `/dev/null` by default. */
+  readonly logFile?: string;
+}
+
+/**
+ * Starts a server on a free loopback port and waits until it answers HTTP
+ * (`GET /health`, any status: some health checks say 503 until a dependency is up). Logs go to a file (default `/dev/null`), as a
+ * production process's would go to a collector.
+ */
+export async function startChildServer(kind: ServerKind, options: ChildServerOptions): Promise<ChildServer> {
+  const port = await freePort();
+  const out = openSync(options.logFile ?? '/dev/null', 'a');
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', '--import', PROBE, ...(options.nodeFlags ?? []), ENTRIES[kind]],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', LOG_FORMAT: 'json' },
+      stdio: ['ignore', out, out, 'ipc'],
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url, child, kind);
+  return {
+    kind,
+    url,
+    pid: child.pid as number,
+    rss: () => readRss(child.pid as number),
+    heapAfterGc: () => askHeap(child),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await Promise.race([once(child, 'exit'), sleep(5000).then(() => child.kill('SIGKILL'))]);
+    },
+  };
+}
+
+async function waitHealthy(url: string, child: ChildProcess, kind: ServerKind): Promise<void> {
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`${kind} exited with code ${child.exitCode} before it was ready`);
+    try {
+      await (await fetch(`${url}/health`)).arrayBuffer();
+      return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${kind} did not answer GET /health within 30 s`);
+}
+
+async function readRss(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+  if (kib === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(kib) * 1024;
+}
+
+async function askHeap(child: ChildProcess): Promise<NodeJS.MemoryUsage> {
+  const reply = new Promise<NodeJS.MemoryUsage>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('child did not report its heap within 10 s')), 10_000);
+    child.on('message', function onMessage(message: { kind?: string; usage?: NodeJS.MemoryUsage }) {
+      if (message?.kind !== 'heap' || !message.usage) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(message.usage);
+    });
+  });
+  child.send('heap');
+  return reply;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  return port;
+}

@@ -1,0 +1,98 @@
+/**
+ * The floor: a bare `node:http` server that speaks the same protocol as the
+ * service — the same SSE frames, the same sync JSON, the same mock answer and
+ * per-piece delay — with no framework, validation, DI or logging. The
+ * benchmark reports the service as a ratio of this.
+ *
+ * Reads PORT, HOST, MOCK_LLM_DELAY_MS and MOCK_LLM_ANSWER like the service.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+
+export interface FloorOptions {
+  readonly delayMs: number;
+  /** `{question}` becomes the question, as in the mock LLM. */
+  readonly answer: string;
+}
+
+const DOCS = [
+  { doc_id: '4010230492', space_id: '632685097', title: '易事厅使用指南', url: 'https://example.invalid/p/4010230492', score: 0.881664 },
+  { doc_id: '4010230493', space_id: '632685097', title: '第三方机器人接入说明', url: 'https://example.invalid/p/4010230493', score: 0.762311 },
+];
+const FRAME_DOCS = DOCS.map(({ doc_id, title, url }) => ({ doc_id, title, url }));
+const PENDING = { urls: '', context: '', answer_success: 0, docs: [] };
+const segmenter = new Intl.Segmenter();
+
+const frame = (response: string, finished: boolean, globalOutput: object) =>
+  `event:delta\ndata:${JSON.stringify({ response, finished, global_output: globalOutput })}\n\n`;
+
+/** Creates (does not start) the floor server. */
+export function createFloorServer(options: FloorOptions): Server {
+  return createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/health') return json(res, 200, { status: 'ok' });
+    if (req.method !== 'POST' || (req.url !== '/chat' && req.url !== '/chat/sync')) {
+      return json(res, 404, { code: 40400, err_msg: 'not found' });
+    }
+    readJson(req).then(
+      (body) => (req.url === '/chat' ? stream(res, options, body) : sync(res, options, body)),
+      () => json(res, 400, { code: 40000, err_msg: 'body: malformed JSON' }),
+    );
+  });
+}
+
+async function stream(res: ServerResponse, options: FloorOptions, body: { content?: string }): Promise<void> {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache',
+    'X-Accel-Buffering': 'no',
+    'X-Trace-Id': randomUUID(),
+  });
+  res.flushHeaders();
+  for (const { segment } of segmenter.segment(answerTo(options, body))) {
+    if (options.delayMs > 0) await sleep(options.delayMs);
+    if (res.destroyed) return;
+    res.write(frame(segment, false, PENDING));
+  }
+  res.end(frame('', true, { answer_success: 1, docs: FRAME_DOCS }));
+}
+
+async function sync(res: ServerResponse, options: FloorOptions, body: { content?: string }): Promise<void> {
+  let text = '';
+  for (const { segment } of segmenter.segment(answerTo(options, body))) {
+    if (options.delayMs > 0) await sleep(options.delayMs);
+    text += segment;
+  }
+  const traceId = randomUUID();
+  res.setHeader('X-Trace-Id', traceId);
+  json(res, 200, {
+    code: 0, err_msg: '', is_async_response: false, is_recall_success: 1, recall_docs: DOCS,
+    msg_type: 'text', msg_content: text, third_party_trace_id: traceId,
+  });
+}
+
+const answerTo = (options: FloorOptions, body: { content?: string }) =>
+  options.answer.replaceAll('{question}', String(body.content ?? ''));
+
+function json(res: ServerResponse, status: number, value: object): void {
+  const text = JSON.stringify(value);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<{ content?: string }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as { content?: string };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const server = createFloorServer({
+    delayMs: Number(process.env.MOCK_LLM_DELAY_MS ?? 20),
+    answer: process.env.MOCK_LLM_ANSWER ?? '您好！您的问题是：「{question}」。这是模拟模型的回答。',
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(Number(process.env.PORT ?? 8090), process.env.HOST ?? '127.0.0.1');
+  process.on('SIGTERM', () => process.exit(0));
+}

@@ -1,0 +1,40 @@
+import { BENCH_BODY, SIZES, THIRTY_PIECES } from '../bench-config.js';
+import type { ChildServer } from '../child-server.js';
+import { summarize, type Summary } from '../stats.js';
+import { runStreams } from '../stream-load.js';
+
+export interface StreamFigures {
+  readonly streams: number;
+  readonly failed: number;
+  /** The first few distinct failure reasons, for the report. */
+  readonly failureReasons: readonly string[];
+  readonly ttff: Summary;
+  readonly duration: Summary;
+  /** The longest pause between two frames of any stream. */
+  readonly worstGapMs: number;
+}
+
+/** Workload 2: 2,000 `/chat` streams, 1,000 at a time, 30 pieces at 50 ms each. */
+export async function streamFanOut(server: ChildServer): Promise<StreamFigures> {
+  const { total, concurrency, timeoutMs } = SIZES.streams;
+  // A small warm-up so both servers are JIT-compiled before the burst.
+  await runStreams({ url: `${server.url}/chat`, body: BENCH_BODY, total: 50, concurrency: 50, timeoutMs });
+  const records = await runStreams({
+    url: `${server.url}/chat`,
+    body: BENCH_BODY,
+    total,
+    concurrency,
+    timeoutMs,
+    expectedAnswer: THIRTY_PIECES,
+  });
+  const ok = records.filter((r) => r.ok);
+  const failed = records.filter((r) => !r.ok);
+  return {
+    streams: records.length,
+    failed: failed.length,
+    failureReasons: [...new Set(failed.map((r) => r.error ?? 'unknown'))].slice(0, 3),
+    ttff: summarize(ok.map((r) => r.ttffMs)),
+    duration: summarize(ok.map((r) => r.durationMs)),
+    worstGapMs: Math.max(0, ...ok.map((r) => r.maxGapMs)),
+  };
+}

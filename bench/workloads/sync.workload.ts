@@ -1,0 +1,59 @@
+import autocannon from 'autocannon';
+import { BENCH_BODY, SIZES } from '../bench-config.js';
+import type { ChildServer } from '../child-server.js';
+
+export interface SyncFigures {
+  /** Successful (2xx) replies per second over the measured run. */
+  readonly rps: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Non-2xx replies plus connection errors: any is a failure of the run. */
+  readonly failures: number;
+}
+
+/** Fires `POST /chat/sync` with the fixed body: for `durationS` seconds, or exactly `amount` calls. */
+export async function fireSync(
+  server: ChildServer,
+  run: { durationS?: number; amount?: number; connections: number },
+): Promise<SyncFigures> {
+  const result = await autocannon({
+    url: `${server.url}/chat/sync`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: BENCH_BODY,
+    connections: run.connections,
+    ...(run.amount ? { amount: run.amount } : { duration: run.durationS ?? 5 }),
+  });
+  return {
+    rps: result['2xx'] / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    failures: result.non2xx + result.errors,
+  };
+}
+
+/** Workload 1: sync throughput after a short warm-up (JIT, connection pool). */
+export async function syncThroughput(server: ChildServer): Promise<SyncFigures> {
+  const { connections, warmupS, durationS } = SIZES.sync;
+  await fireSync(server, { durationS: warmupS, connections });
+  return fireSync(server, { durationS, connections });
+}
+
+export interface LeakFigures {
+  /** heapUsed after a full GC, after each batch: index 0 is after the first batch. */
+  readonly heapUsedAfter: readonly { calls: number; heapUsed: number; rss: number }[];
+  readonly failures: number;
+}
+
+/** Workload 3b: many sync calls in batches, with the live heap sampled after a forced GC between batches. */
+export async function heapOverCalls(server: ChildServer): Promise<LeakFigures> {
+  const { batches, callsPerBatch, connections } = SIZES.leak;
+  const samples: { calls: number; heapUsed: number; rss: number }[] = [];
+  let failures = 0;
+  for (let batch = 1; batch <= batches; batch += 1) {
+    failures += (await fireSync(server, { amount: callsPerBatch, connections })).failures;
+    const usage = await server.heapAfterGc();
+    samples.push({ calls: batch * callsPerBatch, heapUsed: usage.heapUsed, rss: await server.rss() });
+  }
+  return { heapUsedAfter: samples, failures };
+}
