@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
+import { HttpKnowledgeBase } from './adapters/knowledge-base/http-knowledge-base.adapter.js';
+import { LocalKnowledgeBase } from './adapters/knowledge-base/local-knowledge-base.adapter.js';
 import { MockKnowledgeBase } from './adapters/knowledge-base/mock-knowledge-base.adapter.js';
+import { ExtractiveLlm } from './adapters/llm/extractive-llm.adapter.js';
 import { MockLlm } from './adapters/llm/mock-llm.adapter.js';
+import { OpenAiLlm } from './adapters/llm/openai-llm.adapter.js';
 import { WinstonLogger } from './adapters/logging/winston-logger.adapter.js';
 import type { KnowledgeBasePort } from './application/ports/knowledge-base.port.js';
 import type { LlmPort } from './application/ports/llm.port.js';
@@ -23,11 +27,15 @@ export interface ContainerOverrides {
 /** LLM adapters by `LLM_PROVIDER`. A new provider is one adapter file and one line here. */
 const LLM_PROVIDERS: Record<string, (config: Config, log: LoggerPort) => LlmPort> = {
   mock: (c) => new MockLlm({ delayMs: c.llm.mockDelayMs, answer: c.llm.mockAnswer }),
+  extractive: (c) => new ExtractiveLlm({ delayMs: c.kb.extractiveDelayMs, maxChars: c.kb.extractiveMaxChars }),
+  openai: (c, log) => new OpenAiLlm({ ...c.llm, baseUrl: c.llm.baseUrl ?? '', model: c.llm.model ?? '', log }),
 };
 
 /** Knowledge-base adapters by `KB_PROVIDER`. */
 const KB_PROVIDERS: Record<string, (config: Config, log: LoggerPort) => KnowledgeBasePort> = {
   mock: () => new MockKnowledgeBase(),
+  local: (c, log) => new LocalKnowledgeBase({ ...c.kb, log }),
+  http: (c, log) => new HttpKnowledgeBase({ ...c.kb, url: c.kb.url ?? '', log }),
 };
 
 /**
@@ -45,9 +53,11 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind(TOKENS.TurnPolicy).toConstantValue({
     deadlineMs: config.server.deadlineMs,
     unsupportedMsgTypeReply: DEFAULT_UNSUPPORTED_MSG_TYPE_REPLY,
+    // The extractive model can only quote documents: with none, say so plainly instead.
+    ...(!overrides.llm && config.llm.provider === 'extractive' ? { noRecallReply: config.kb.noRecallReply } : {}),
   });
   container.bind(TOKENS.PromptBuilder).toConstantValue(
-    new PromptBuilder({ systemPrompt: config.llm.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, maxContextChars: 6000 }),
+    new PromptBuilder({ systemPrompt: config.llm.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, maxContextChars: config.llm.contextMaxChars }),
   );
   container.bind(StreamChatUseCase).toSelf();
   container.bind(SyncChatUseCase).toSelf();

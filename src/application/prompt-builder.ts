@@ -5,7 +5,7 @@ import type { LlmPrompt } from './ports/llm.port.js';
 export interface PromptOptions {
   /** The system prompt (`LLM_SYSTEM_PROMPT`). */
   readonly systemPrompt: string;
-  /** Upper bound on the characters of recalled passages put into the prompt. */
+  /** Upper bound on the characters of recalled passages put into the prompt (`LLM_CONTEXT_MAX_CHARS`). */
   readonly maxContextChars: number;
 }
 
@@ -14,15 +14,22 @@ export const DEFAULT_SYSTEM_PROMPT =
   '请优先依据提供的参考资料作答，回答简洁、准确、分步骤；' +
   '资料中没有的信息不要编造，可以建议用户联系 IT 服务台人工支持。';
 
-/** Turns a question and what was recalled for it into the messages a model reads. */
+/** Told to the model when retrieval found nothing, so it does not pretend to cite. */
+export const NO_CONTEXT_NOTE = '（本次没有检索到相关的参考资料。）';
+
+/**
+ * Turns a question and what was recalled for it into the messages a model reads:
+ * one system message (the system prompt, then the numbered reference passages
+ * with their titles), the earlier turns of the conversation, then the question.
+ * A single leading system message is what every OpenAI-compatible provider
+ * accepts; some (Hunyuan among them) refuse a second one.
+ */
 export class PromptBuilder {
   constructor(private readonly options: PromptOptions) {}
 
   build(turn: ChatTurn, recall: RecallResult, history: readonly ChatMessage[] = []): LlmPrompt {
-    const messages: ChatMessage[] = [{ role: 'system', content: this.options.systemPrompt }];
-    const context = this.context(recall);
-    if (context) messages.push({ role: 'system', content: context });
-    messages.push(...history, { role: 'user', content: turn.content });
+    const system = `${this.options.systemPrompt}\n\n${this.context(recall)}`;
+    const messages: ChatMessage[] = [{ role: 'system', content: system }, ...history, { role: 'user', content: turn.content }];
     return { messages, question: turn.content, docs: recall.docs };
   }
 
@@ -31,11 +38,12 @@ export class PromptBuilder {
     const parts: string[] = [];
     recall.docs.forEach((doc, i) => {
       if (budget <= 0) return;
-      const passage = doc.content.slice(0, budget);
+      // A cut may land inside a surrogate pair; toWellFormed keeps the prompt valid UTF-8.
+      const passage = doc.content.slice(0, budget).toWellFormed();
       budget -= passage.length;
       parts.push(`[${i + 1}] 《${doc.title}》${doc.url ? ` (${doc.url})` : ''}\n${passage}`);
     });
-    if (parts.length === 0) return '';
+    if (parts.length === 0) return NO_CONTEXT_NOTE;
     return `参考资料（回答时可引用编号）：\n\n${parts.join('\n\n')}`;
   }
 }
