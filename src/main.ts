@@ -20,12 +20,24 @@ async function main(): Promise<void> {
     deadlineMs: config.server.deadlineMs,
   });
 
+  // First signal: drain (in-flight turns finish, each within its deadline). A second signal, or
+  // SHUTDOWN_DRAIN_MS, ends what is left with its final frame. Exit 0 once every call is closed.
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) process.exit(1);
+    if (stopping) {
+      service.log.warn('second signal: ending the remaining turns now', { signal });
+      service.lifecycle.cutTurns();
+      return;
+    }
     stopping = true;
-    service.log.info('stopping', { signal });
-    void service.close().then(() => process.exit(0));
+    const drainMs = config.hardening.shutdownDrainMs;
+    service.log.info('stopping', { signal, drainMs });
+    // Last resort should closing itself hang: never linger past the drain plus a margin.
+    setTimeout(() => process.exit(1), drainMs + 15_000).unref();
+    void service.shutdown(drainMs).then((how) => {
+      service.log.info('stopped', { how });
+      process.exit(0);
+    });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

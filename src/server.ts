@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpApp } from './adapters/http/app.js';
+import { buildHardening } from './adapters/http/hardening.js';
+import type { ServiceLifecycle } from './adapters/http/service-lifecycle.js';
 import type { LoggerPort } from './application/ports/logger.port.js';
 import { TOKENS } from './application/ports/tokens.js';
 import { StreamChatUseCase } from './application/stream-chat.use-case.js';
@@ -13,13 +15,25 @@ export interface RunningService {
   readonly server: Server;
   readonly url: string;
   readonly log: LoggerPort;
+  /** Stopping state: `/ready` fails once it begins; routes end their turns when it cuts them. */
+  readonly lifecycle: ServiceLifecycle;
+  /** Closes at once (tests). */
   close(): Promise<void>;
+  /**
+   * Graceful stop: refuses new connections, fails `/ready`, lets calls finish
+   * for up to `drainMs`, then ends what is left with a final frame.
+   */
+  shutdown(drainMs: number): Promise<'drained' | 'cut'>;
 }
 
 /** Builds the app from config and listens. Used by `main.ts` and by the integration tests (port 0). */
 export async function startService(config: Config, overrides: ContainerOverrides = {}): Promise<RunningService> {
   const container = buildContainer(config, overrides);
   const log = container.get(TOKENS.Logger);
+  const hardening = buildHardening(config, {
+    log,
+    adapters: { knowledge_base: container.get(TOKENS.KnowledgeBase), llm: container.get(TOKENS.Llm) },
+  });
   const app = createHttpApp({
     streamChat: container.get(StreamChatUseCase),
     syncChat: container.get(SyncChatUseCase),
@@ -27,8 +41,9 @@ export async function startService(config: Config, overrides: ContainerOverrides
     options: {
       bodyLimitBytes: config.server.bodyLimitBytes,
       maxContentChars: config.server.maxContentChars,
-      slowReaderMs: Math.min(10_000, config.server.deadlineMs),
+      ...hardening.turnOptions,
     },
+    extensions: [...hardening.extensions],
   });
   const server = createServer(app.callback());
   // Streams run up to the deadline behind proxies that keep connections open:
@@ -50,6 +65,8 @@ export async function startService(config: Config, overrides: ContainerOverrides
     server,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     log,
+    lifecycle: hardening.lifecycle,
+    shutdown: (drainMs) => hardening.lifecycle.drain(server, drainMs),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -36,7 +36,10 @@ export class StreamChatUseCase {
       () => turnControl.abort(new DeadlineExceeded(this.policy.deadlineMs)),
       Math.max(0, turn.receivedAt + this.policy.deadlineMs - Date.now()),
     );
-    const onCallerGone = () => turnControl.abort(new CallerGone());
+    // A caller signal aborted with a `TurnFailure` (the service shutting down) ends the turn
+    // with that failure and its final event; any other abort is the caller hanging up.
+    const onCallerGone = () =>
+      turnControl.abort(callerSignal.reason instanceof TurnFailure ? callerSignal.reason : new CallerGone());
     if (callerSignal.aborted) onCallerGone();
     else callerSignal.addEventListener('abort', onCallerGone, { once: true });
 

@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import type { EnvValues } from './section.js';
+import { hardeningSection } from './sections/hardening.section.js';
 import { kbSection } from './sections/kb.section.js';
 import { llmSection } from './sections/llm.section.js';
 import { serverSection } from './sections/server.section.js';
@@ -9,6 +10,7 @@ const SECTIONS = {
   server: serverSection,
   llm: llmSection,
   kb: kbSection,
+  hardening: hardeningSection,
 } as const;
 
 /**

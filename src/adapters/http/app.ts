@@ -8,16 +8,14 @@ import type { SyncChatUseCase } from '../../application/sync-chat.use-case.js';
 import type { ChatTurn } from '../../domain/chat-turn.js';
 import { callContext } from '../logging/call-context.js';
 import type { CallState } from './call-state.js';
-import { streamChat, syncChat, type CallContext } from './chat.routes.js';
+import { streamChat, syncChat, type CallContext, type TurnOptions } from './chat.routes.js';
 import { errorReply } from './protocol-encoder.js';
 import { REPLIES, RequestProblem } from './reply-table.js';
 import { ChatRequestParser } from './request-schema.js';
 
-export interface HttpAppOptions {
+export interface HttpAppOptions extends TurnOptions {
   readonly bodyLimitBytes: number;
   readonly maxContentChars: number;
-  /** How long a stream may wait for a reader that does not read before it is dropped. */
-  readonly slowReaderMs: number;
 }
 
 /** How extra routes read a chat body exactly as `/chat` does. */
@@ -32,6 +30,8 @@ export interface ChatInput {
 export interface HttpExtension {
   /** Runs for every call, after the trace id and error replies are in place, in list order. */
   readonly middleware?: Middleware<CallState>;
+  /** Runs on every chat body once parsed and before its turn (`ctx.request.rawBody` is set): signatures, rate limits. */
+  readonly admission?: Middleware<CallState>;
   /** Adds routes. */
   routes?(router: Router<CallState>, chat: ChatInput): void;
 }
@@ -53,12 +53,12 @@ export function createHttpApp(deps: HttpAppDeps): Koa<CallState> {
   const router = new Router<CallState>();
   const startedAt = Date.now();
 
-  const json = jsonBody(deps.options.bodyLimitBytes);
-  const turnOf = (ctx: CallContext) => parser.parse(ctx.request.body, ctx.state.traceId, ctx.state.startedAt);
   const extensions = deps.extensions ?? [];
+  const json = admitted(jsonBody(deps.options.bodyLimitBytes), extensions.flatMap((e) => e.admission ?? []));
+  const turnOf = (ctx: CallContext) => parser.parse(ctx.request.body, ctx.state.traceId, ctx.state.startedAt);
 
-  router.post('/chat', json, (ctx) => streamChat(ctx, turnOf(ctx), deps.streamChat, deps.options.slowReaderMs));
-  router.post('/chat/sync', json, (ctx) => syncChat(ctx, turnOf(ctx), deps.syncChat));
+  router.post('/chat', json, (ctx) => streamChat(ctx, turnOf(ctx), deps.streamChat, deps.options));
+  router.post('/chat/sync', json, (ctx) => syncChat(ctx, turnOf(ctx), deps.syncChat, deps.options));
   router.get('/health', (ctx) => {
     ctx.body = { status: 'ok', uptime_s: Math.round((Date.now() - startedAt) / 1000), ...deps.health?.() };
   });
@@ -158,4 +158,11 @@ function jsonBody(limitBytes: number): Middleware<CallState> {
     if (length > limitBytes) throw new RequestProblem('payload_too_large', `request body exceeds ${limitBytes} bytes`);
     await parse(ctx, next);
   };
+}
+
+/** The body parser followed by each admission check, as one middleware. */
+function admitted(parse: Middleware<CallState>, checks: readonly Middleware<CallState>[]): Middleware<CallState> {
+  if (checks.length === 0) return parse;
+  return (ctx, next) =>
+    parse(ctx, () => checks.reduceRight<() => Promise<unknown>>((rest, check) => () => check(ctx, rest), next)());
 }

@@ -2,13 +2,31 @@ import type { ParameterizedContext } from 'koa';
 import type { StreamChatUseCase } from '../../application/stream-chat.use-case.js';
 import type { SyncChatUseCase } from '../../application/sync-chat.use-case.js';
 import type { ChatTurn } from '../../domain/chat-turn.js';
+import { EMPTY_RECALL } from '../../domain/recall-result.js';
 import type { TurnOutcome } from '../../domain/turn-event.js';
 import { CallerGone } from '../../domain/turn-failure.js';
 import type { CallState } from './call-state.js';
 import { finalFrame, sseFrame, syncReply } from './protocol-encoder.js';
-import { SseWriter } from './sse-writer.js';
+import { SseWriter, type StreamObserver } from './sse-writer.js';
+import type { TurnGate } from './turn-gate.js';
 
 export type CallContext = ParameterizedContext<CallState>;
+
+/** How the chat routes run a turn; everything but `slowReaderMs` is optional. */
+export interface TurnOptions {
+  /** How long a stream may wait for a reader that does not read before it is dropped. */
+  readonly slowReaderMs: number;
+  /** Idle time after which a stream sends a `: keep-alive` comment; 0 or unset is off. */
+  readonly keepAliveMs?: number;
+  /** Aborts with a `TurnFailure` when running turns must end now (shutdown): they end with an apology. */
+  readonly cutSignal?: AbortSignal;
+  /** Refuses turns past the concurrency limit with the `busy` reply. */
+  readonly gate?: TurnGate;
+  /** Told when a stream opens and closes (the open-streams gauge). */
+  readonly streams?: StreamObserver;
+}
+
+const BUSY: TurnOutcome = { answered: false, failure: 'busy', recall: EMPTY_RECALL };
 
 /**
  * Aborts when the caller hangs up. `res` 'close' before the response has
@@ -27,16 +45,19 @@ export async function streamChat(
   ctx: CallContext,
   turn: ChatTurn,
   useCase: StreamChatUseCase,
-  slowReaderMs: number,
+  options: TurnOptions,
 ): Promise<void> {
-  const signal = hangUpSignal(ctx);
-  const sse = new SseWriter(ctx.res, slowReaderMs);
+  const release = options.gate ? options.gate.tryEnter() : () => undefined;
+  const { signal, dispose } = turnSignal(ctx, options.cutSignal);
+  const sse = new SseWriter(ctx.res, options.slowReaderMs, { keepAliveMs: options.keepAliveMs, observer: options.streams });
   ctx.respond = false; // we own the socket from here; Koa must not write a body
   ctx.status = 200;
   sse.open();
   let outcome: TurnOutcome | undefined;
   try {
-    for await (const event of useCase.execute(turn, signal)) {
+    // Over the limit: a one-frame answer now rather than a queue that runs past the deadline.
+    const events = release ? useCase.execute(turn, signal) : [{ kind: 'end', outcome: BUSY } as const];
+    for await (const event of events) {
       if (event.kind === 'piece') {
         await sse.write(sseFrame(event.text, false));
       } else {
@@ -54,16 +75,26 @@ export async function streamChat(
       ctx.state.failure = error;
     }
   } finally {
+    release?.();
+    dispose();
+    ctx.state.turn = outcome;
     ctx.state.outcome = outcome ? describeOutcome(outcome) : 'caller_hung_up';
     sse.end();
   }
 }
 
 /** `POST /chat/sync`: the whole answer as one JSON reply. */
-export async function syncChat(ctx: CallContext, turn: ChatTurn, useCase: SyncChatUseCase): Promise<void> {
-  const signal = hangUpSignal(ctx);
+export async function syncChat(
+  ctx: CallContext,
+  turn: ChatTurn,
+  useCase: SyncChatUseCase,
+  options: Partial<TurnOptions> = {},
+): Promise<void> {
+  const release = options.gate ? options.gate.tryEnter() : () => undefined;
+  const { signal, dispose } = turnSignal(ctx, options.cutSignal);
   try {
-    const answer = await useCase.execute(turn, signal);
+    const answer = release ? await useCase.execute(turn, signal) : { text: '', outcome: BUSY };
+    ctx.state.turn = answer.outcome;
     ctx.state.outcome = describeOutcome(answer.outcome);
     ctx.status = 200;
     ctx.type = 'application/json; charset=utf-8';
@@ -73,7 +104,33 @@ export async function syncChat(ctx: CallContext, turn: ChatTurn, useCase: SyncCh
     if (!(error instanceof CallerGone)) throw error;
     ctx.state.outcome = 'caller_hung_up';
     ctx.respond = false;
+  } finally {
+    release?.();
+    dispose();
   }
+}
+
+/**
+ * The signal a turn runs under: the caller hanging up, or `cut` (shutdown).
+ * Hand-wired rather than `AbortSignal.any`, whose listeners on a long-lived
+ * signal leaked on some Node 20 releases.
+ */
+function turnSignal(ctx: CallContext, cut: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } {
+  const hangUp = hangUpSignal(ctx);
+  if (!cut) return { signal: hangUp, dispose: () => undefined };
+  const both = new AbortController();
+  const onHangUp = () => both.abort(hangUp.reason);
+  const onCut = () => both.abort(cut.reason);
+  if (cut.aborted) onCut();
+  hangUp.addEventListener('abort', onHangUp, { once: true });
+  cut.addEventListener('abort', onCut, { once: true });
+  return {
+    signal: both.signal,
+    dispose: () => {
+      hangUp.removeEventListener('abort', onHangUp);
+      cut.removeEventListener('abort', onCut);
+    },
+  };
 }
 
 function describeOutcome(outcome: TurnOutcome): string {

@@ -2,6 +2,20 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { CallerGone } from '../../domain/turn-failure.js';
 
+/** Told when a stream's response opens and when its socket closes (for an open-streams gauge). */
+export interface StreamObserver {
+  opened(): void;
+  closed(): void;
+}
+
+export interface SseWriterOptions {
+  /** Idle time after which a `: keep-alive` comment goes out; 0 or unset is off. */
+  readonly keepAliveMs?: number;
+  readonly observer?: StreamObserver;
+}
+
+const KEEP_ALIVE = ': keep-alive\n\n';
+
 /**
  * Writes SSE frames straight to the socket, honouring back-pressure: when the
  * kernel buffer is full it waits for 'drain' — but no longer than
@@ -9,9 +23,12 @@ import { CallerGone } from '../../domain/turn-failure.js';
  * reads cannot make the process buffer without bound.
  */
 export class SseWriter {
+  private idle?: NodeJS.Timeout;
+
   constructor(
     private readonly res: ServerResponse,
     private readonly slowReaderMs: number,
+    private readonly options: SseWriterOptions = {},
   ) {}
 
   /** Sends the status line and headers at once, so proxies see the stream start. */
@@ -23,6 +40,22 @@ export class SseWriter {
       Connection: 'keep-alive',
     });
     this.res.flushHeaders();
+    const { observer, keepAliveMs } = this.options;
+    if (observer) {
+      observer.opened();
+      this.res.once('close', () => observer.closed());
+    }
+    if (keepAliveMs) {
+      this.idle = setTimeout(() => this.keepAlive(), keepAliveMs);
+      this.res.once('close', () => clearTimeout(this.idle));
+    }
+  }
+
+  /** A comment line while nothing else is sent, so idle-cutting proxies keep the stream; skipped while the reader lags. */
+  private keepAlive(): void {
+    if (!this.usable) return;
+    if (this.res.writableLength === 0) this.res.write(KEEP_ALIVE);
+    this.idle?.refresh();
   }
 
   get usable(): boolean {
@@ -31,6 +64,7 @@ export class SseWriter {
 
   async write(frame: string): Promise<void> {
     if (!this.usable) throw new CallerGone();
+    this.idle?.refresh();
     if (this.res.write(frame)) return;
     const wait = new AbortController();
     const timer = setTimeout(() => wait.abort(), this.slowReaderMs);
@@ -49,6 +83,7 @@ export class SseWriter {
   }
 
   end(): void {
+    clearTimeout(this.idle);
     if (this.usable) this.res.end();
   }
 }

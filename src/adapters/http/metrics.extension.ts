@@ -1,0 +1,42 @@
+import type { HttpExtension } from './app.js';
+import type { HttpMetrics } from './http-metrics.js';
+import { RequestProblem } from './reply-table.js';
+import { presentedToken, sameSecret } from './secret-compare.js';
+
+/**
+ * Records every call when its response closes (after the error replies set
+ * the final status) and serves `GET /metrics` in Prometheus text format,
+ * behind `METRICS_TOKEN` when one is set.
+ */
+export function metricsExtension(metrics: HttpMetrics, token?: string): HttpExtension {
+  return {
+    middleware: async (ctx, next) => {
+      ctx.res.once('close', () => {
+        const { startedAt, firstFrameAt, outcome, turn } = ctx.state;
+        metrics.record({
+          // The router's pattern, not the path: unknown paths must not create label values.
+          route: (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched',
+          method: ctx.method,
+          status: ctx.status,
+          durationS: (Date.now() - startedAt) / 1000,
+          firstFrameS: firstFrameAt === undefined ? undefined : (firstFrameAt - startedAt) / 1000,
+          outcome,
+          turn,
+        });
+      });
+      await next();
+    },
+    routes(router) {
+      router.get('/metrics', async (ctx) => {
+        if (token) {
+          const presented = presentedToken(ctx.get('Authorization'), ctx.query);
+          if (presented === undefined || !sameSecret(presented, token)) {
+            throw new RequestProblem('unauthorized', 'Authorization: /metrics needs METRICS_TOKEN as a bearer token');
+          }
+        }
+        ctx.type = metrics.registry.contentType;
+        ctx.body = await metrics.registry.metrics();
+      });
+    },
+  };
+}
