@@ -79,6 +79,14 @@ describe('LLM_PROVIDER=openai replaying recorded provider streams', () => {
     expect(messages.at(-1)).to.deep.equal({ role: 'user', content: A_QUESTION.content });
   });
 
+  it('when no LLM_API_KEY is set (a local vLLM/Ollama), then no Authorization header is sent', async () => {
+    fake.reply({ body: [recordedBody('deepseek-chat-text-emoji.sse')] });
+    service = await startTestService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: fake.url, LLM_MODEL: 'm' });
+    const reply = await postSse(service.url, A_QUESTION);
+    expect(last(reply).global_output).to.deep.include({ answer_success: 1 });
+    expect(fake.requests[0]?.headers.authorization).to.equal(undefined);
+  });
+
   it('when LLM_SYSTEM_PROMPT is set, then it is the system prompt sent upstream', async () => {
     fake.reply({ body: [recordedBody('hunyuan-lite-text.sse')] });
     await postSse((await start({ LLM_SYSTEM_PROMPT: '你是测试助手。' })).url, A_QUESTION);
