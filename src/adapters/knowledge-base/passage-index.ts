@@ -1,0 +1,142 @@
+import { setImmediate } from 'node:timers/promises';
+import MiniSearch, { type SearchResult } from 'minisearch';
+import type { RecalledDoc } from '../../domain/recall-result.js';
+import type { KbDocument, Passage } from './kb-document.js';
+import { splitIntoPassages } from './passage-splitter.js';
+import { isQuestionWord } from './question-words.js';
+import { tokenize } from './zh-tokenizer.js';
+
+export interface SearchOptions {
+  /** How many documents to return at most. */
+  readonly topK: number;
+  /** Documents scoring below this (0..1) are left out. */
+  readonly minScore: number;
+  /** Only documents of these spaces, plus documents that declare no space; empty: all. */
+  readonly spaces: readonly string[];
+}
+
+/**
+ * An immutable BM25 index (minisearch) over the passages of a set of
+ * documents. Built once, then only read: a rebuild makes a new one, so a
+ * search never sees a half-built index.
+ */
+export class PassageIndex {
+  private constructor(
+    private readonly search_: MiniSearch<IndexedPassage>,
+    private readonly passages: readonly Passage[],
+    private readonly docFrequency: ReadonlyMap<string, number>,
+    /** How many documents it holds. */
+    readonly documents: number,
+  ) {}
+
+  /**
+   * Builds an index. Tokenizing and indexing yield to the event loop every
+   * few hundred passages, so calls keep being served while a large folder is
+   * (re)indexed.
+   */
+  static async build(docs: readonly KbDocument[], passageChars: number): Promise<PassageIndex> {
+    const passages = docs.flatMap((d) => splitIntoPassages(d, passageChars));
+    const docFrequency = new Map<string, number>();
+    const indexed: IndexedPassage[] = [];
+    for (const [id, p] of passages.entries()) {
+      if (id % CHUNK === CHUNK - 1) await setImmediate();
+      const title = tokenize(p.doc.title);
+      const text = tokenize(p.text);
+      for (const term of new Set([...title, ...text])) docFrequency.set(term, (docFrequency.get(term) ?? 0) + 1);
+      indexed.push({ id, title: title.join(SEP), text: text.join(SEP) });
+    }
+    const search = new MiniSearch<IndexedPassage>({
+      fields: ['title', 'text'],
+      // The fields are already tokenized (and lowercased) above, once.
+      tokenize: splitTerms,
+      processTerm: (term) => term,
+      searchOptions: { processTerm: (term) => term, combineWith: 'OR', prefix: false, fuzzy: false },
+    });
+    await search.addAllAsync(indexed, { chunkSize: CHUNK });
+    return new PassageIndex(search, passages, docFrequency, docs.length);
+  }
+
+  /** How many passages it ranks. */
+  get passageCount(): number {
+    return this.passages.length;
+  }
+
+  /**
+   * The best documents for `query`, each once, with its best passage as
+   * `content`. Score (0..1): the share of the question's terms, weighted by
+   * rarity (IDF), that the best passage contains; the other documents get
+   * that times their BM25 score relative to the best, so scores fall with rank.
+   */
+  search(query: string, options: SearchOptions): RecalledDoc[] {
+    const spaces = new Set(options.spaces);
+    const filter =
+      spaces.size === 0
+        ? undefined
+        : (r: SearchResult) => {
+            const space = this.passage(r).doc.spaceId;
+            return space === '' || spaces.has(space);
+          };
+    const terms = tokenize(query);
+    const results = this.search_.search(terms.join(SEP), { tokenize: splitTerms, ...(filter ? { filter } : {}) });
+    const best = results[0];
+    if (!best) return [];
+    const scale = this.coverage(terms, best) / best.score;
+    const found: RecalledDoc[] = [];
+    const seen = new Set<string>();
+    for (const result of results) {
+      const { doc, text } = this.passage(result);
+      if (seen.has(doc.docId)) continue;
+      seen.add(doc.docId);
+      const score = Math.round(Math.min(1, result.score * scale) * 1e6) / 1e6;
+      if (score < options.minScore) break;
+      found.push({ docId: doc.docId, spaceId: doc.spaceId, title: doc.title, url: doc.url, score, content: text });
+      if (found.length >= options.topK) break;
+    }
+    return found;
+  }
+
+  private passage(result: SearchResult): Passage {
+    return this.passages[result.id as number] as Passage;
+  }
+
+  /**
+   * IDF-weighted share of the query's topic words found in the result. Words,
+   * not bigrams, are counted (a bigram straddling two words is noise here);
+   * a word the passage segments differently still counts when all of its
+   * bigrams matched. Question words are left out, unless nothing else is left.
+   */
+  private coverage(terms: readonly string[], result: SearchResult): number {
+    const n = this.passages.length;
+    const matched = new Set(result.queryTerms);
+    const all = [...new Set(terms)];
+    const topical = all.filter((t) => t.startsWith('w:') && !isQuestionWord(t));
+    let total = 0;
+    let found = 0;
+    for (const term of topical.length > 0 ? topical : all) {
+      const df = this.docFrequency.get(term) ?? 0;
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      total += idf;
+      if (matched.has(term) || bigramsMatched(term, matched)) found += idf;
+    }
+    return total > 0 ? found / total : 0;
+  }
+}
+
+/** Whether every bigram of a CJK word (`w:回调地址` → `b:回调`, `b:调地`, `b:地址`) matched. */
+function bigramsMatched(term: string, matched: ReadonlySet<string>): boolean {
+  const chars = Array.from(term.slice(2));
+  if (!term.startsWith('w:') || chars.length < 2) return false;
+  for (let i = 0; i + 1 < chars.length; i++) if (!matched.has(`b:${chars[i]}${chars[i + 1]}`)) return false;
+  return true;
+}
+
+interface IndexedPassage {
+  readonly id: number;
+  readonly title: string;
+  readonly text: string;
+}
+
+const SEP = '\n';
+/** Terms are tokenized once, by `tokenize`, and handed to minisearch joined by SEP. */
+const splitTerms = (joined: string): string[] => (joined ? joined.split(SEP) : []);
+const CHUNK = 200;

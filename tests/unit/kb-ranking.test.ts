@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
+import { loadDocuments } from '../../src/adapters/knowledge-base/document-loader.js';
+import { PassageIndex } from '../../src/adapters/knowledge-base/passage-index.js';
+
+const CORPUS = fileURLToPath(new URL('../fixtures/kb/corpus', import.meta.url));
+const ALL = { topK: 10, minScore: 0, spaces: [] };
+
+describe('passage index ranking', () => {
+  let index: PassageIndex;
+  before(async () => {
+    const { docs } = await loadDocuments(CORPUS);
+    index = await PassageIndex.build(docs, 60);
+  });
+
+  const cases: [string, string][] = [
+    ['VPN 连上了但是访问不了内网', 'doc-vpn'],
+    ['怎么添加打印机', 'printer.md'],
+    ['无线网络密码在哪里查', 'nested/wifi.txt'],
+    ['年假怎么计算', 'doc-leave'],
+    ['how to submit expense reports', '42'],
+    ['收到钓鱼邮件怎么办', 'doc-mail'],
+  ];
+  for (const [question, expected] of cases) {
+    it(`when asked "${question}", then ${expected} ranks first`, () => {
+      expect(index.search(question, ALL)[0]?.docId).to.equal(expected);
+    });
+  }
+
+  it('when several passages of one document match, then the document is cited once with its best passage', () => {
+    expect(index.passageCount).to.be.greaterThan(index.documents);
+    const docs = index.search('邮箱 邮件 钓鱼 配额 扩容', ALL);
+    expect(docs.filter((d) => d.docId === 'doc-mail')).to.have.length(1);
+    expect(index.search('邮箱配额申请扩容', ALL)[0]?.content).to.include('扩容').and.not.include('钓鱼');
+  });
+
+  it('when results are returned, then scores are within 0..1 and fall with rank', () => {
+    const docs = index.search('邮件 打印机 VPN 请假', ALL);
+    expect(docs.length).to.be.greaterThan(2);
+    for (const [i, d] of docs.entries()) {
+      expect(d.score).to.be.within(0, 1);
+      if (i > 0) expect(d.score).to.be.at.most(docs[i - 1]!.score);
+    }
+  });
+
+  it('when every topic word of the question is in a document, then it scores 1', () => {
+    expect(index.search('VPN 动态口令', ALL)[0]?.score).to.equal(1);
+  });
+
+  it('when nothing in the corpus is about the question, then nothing passes a minimum score', () => {
+    expect(index.search('今天天气怎么样', { ...ALL, minScore: 0.3 })).to.deep.equal([]);
+  });
+
+  it('when topK is set, then no more documents than that are returned', () => {
+    expect(index.search('邮件 打印机 VPN 请假 密码', { ...ALL, topK: 2 })).to.have.length(2);
+  });
+
+  it('when business keys are given, then only matching spaces and documents without a space are recalled', () => {
+    const hr = index.search('请假 VPN 打印机', { ...ALL, spaces: ['hr'] }).map((d) => d.docId);
+    expect(hr).to.include.members(['doc-leave', 'printer.md']);
+    expect(hr).not.to.include('doc-vpn');
+    const it_ = index.search('请假 VPN 打印机', { ...ALL, spaces: ['it-helpdesk'] }).map((d) => d.docId);
+    expect(it_).to.include('doc-vpn').and.not.include('doc-leave');
+  });
+
+  it('when business keys name no known space, then only documents without a space remain', () => {
+    const docs = index.search('请假 VPN 打印机', { ...ALL, spaces: ['unknown'] });
+    expect(docs.map((d) => d.spaceId)).to.satisfy((spaces: string[]) => spaces.every((s) => s === ''));
+  });
+});
