@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpApp } from './adapters/http/app.js';
 import { buildHardening } from './adapters/http/hardening.js';
+import { playgroundExtension } from './adapters/http/playground/playground.extension.js';
 import type { ServiceLifecycle } from './adapters/http/service-lifecycle.js';
 import type { LoggerPort } from './application/ports/logger.port.js';
 import { TOKENS } from './application/ports/tokens.js';
@@ -43,7 +44,7 @@ export async function startService(config: Config, overrides: ContainerOverrides
       maxContentChars: config.server.maxContentChars,
       ...hardening.turnOptions,
     },
-    extensions: [...hardening.extensions],
+    extensions: [...hardening.extensions, playgroundExtension({ enabled: config.tools.playgroundEnabled })],
   });
   const server = createServer(app.callback());
   // Streams run up to the deadline behind proxies that keep connections open:

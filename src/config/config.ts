@@ -4,12 +4,14 @@ import { hardeningSection } from './sections/hardening.section.js';
 import { kbSection } from './sections/kb.section.js';
 import { llmSection } from './sections/llm.section.js';
 import { serverSection } from './sections/server.section.js';
+import { toolsSection } from './sections/tools.section.js';
 
 /** Every area's settings; each section file lists the variables it reads. */
 const SECTIONS = {
   server: serverSection,
   llm: llmSection,
   kb: kbSection,
+  tools: toolsSection,
   hardening: hardeningSection,
 } as const;
 
