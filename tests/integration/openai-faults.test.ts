@@ -111,6 +111,17 @@ describe('LLM_PROVIDER=openai when the upstream misbehaves', () => {
     await fake.closedEarly(0, 1000);
   });
 
+  it('when only ": keep-alive" comments come for longer than LLM_IDLE_TIMEOUT_MS (each gap shorter), then the answer still arrives', async () => {
+    // 8 gaps of 100 ms: 800 ms of comments against a 300 ms idle timeout.
+    const comments = Array.from({ length: 8 }, () => [': keep-alive\n\n', { wait: 100 }]).flat();
+    const svc = await start({ LLM_IDLE_TIMEOUT_MS: '300', LLM_FIRST_TOKEN_TIMEOUT_MS: '5000' }, { body: [...comments, ...A_STREAM] });
+    const reply = await postSse(svc.url, A_QUESTION);
+    expect(answerOf(reply)).to.equal('您好，请在后台配置回调地址。');
+    expect(reply.frames.at(-1)!.data.global_output).to.deep.include({ answer_success: 1 });
+    expect(reply.endedAt - reply.startedAt).to.be.at.least(700);
+    expect(faultsLogged()).to.deep.equal([]);
+  });
+
   it('when the connection resets mid-answer, then the text so far stays, the turn fails and nothing is retried', async () => {
     const svc = await start({ LLM_MAX_RETRIES: '3' }, { body: [A_STREAM[0]!, { wait: 30 }, { destroy: true }] });
     const reply = await postSse(svc.url, A_QUESTION);

@@ -14,7 +14,7 @@ export interface ChunkText {
  * `obfuscation`, `x_groq`) is ignored; an error payload or a chunk that is not
  * a chat-completion chunk throws `LlmUnavailable`.
  */
-export function readChunk(message: { event: string | null; data: string }, provider: string): ChunkText {
+export function readChunk(message: { readonly event?: string | null; readonly data: string }, provider: string): ChunkText {
   let chunk: unknown;
   try {
     chunk = JSON.parse(message.data);

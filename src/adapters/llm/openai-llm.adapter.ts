@@ -1,12 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
-// The SDK's own SSE decoder. Its public `Stream` hides what this adapter must see: whether
-// `data: [DONE]` arrived (a cut stream looks finished) and the `event:` name of each message.
-import { _iterSSEMessages } from 'openai/core/streaming';
 import type { LlmPort, LlmPrompt } from '../../application/ports/llm.port.js';
 import type { LoggerPort } from '../../application/ports/logger.port.js';
 import { readChunk } from './chat-chunk.js';
 import { LlmUnavailable } from './llm-fault.js';
+import { sseMessages } from './sse-messages.js';
 import { ThinkBlockFilter } from './think-block-filter.js';
 import { retryDelayMs, toFault } from './upstream-fault.js';
 
@@ -20,7 +18,7 @@ export interface OpenAiLlmOptions {
   readonly maxTokens?: number;
   /** From sending a request to the first token (answer or reasoning) (`LLM_FIRST_TOKEN_TIMEOUT_MS`). */
   readonly firstTokenTimeoutMs: number;
-  /** Longest silence once the response headers are in, between stream events (`LLM_IDLE_TIMEOUT_MS`). */
+  /** Longest silence once the response headers are in, between SSE events or `:` keep-alive comments (`LLM_IDLE_TIMEOUT_MS`). */
   readonly idleTimeoutMs: number;
   /** Further attempts after a retryable fault, made only before any text was yielded (`LLM_MAX_RETRIES`). */
   readonly maxRetries: number;
@@ -106,7 +104,10 @@ export class OpenAiLlm implements LlmPort {
         .create(this.body(prompt), { signal: AbortSignal.any([signal, control.signal]) })
         .asResponse();
       heardFrom();
-      for await (const message of _iterSSEMessages(response, control)) {
+      // Read the body ourselves, not through the SDK's `Stream`: that hides whether `data: [DONE]`
+      // arrived (a cut stream would look finished), the `event:` names and the keep-alive comments.
+      if (!response.body) throw new LlmUnavailable('incomplete', `LLM upstream ${this.provider} sent no response body`);
+      for await (const message of sseMessages(response.body, this.provider, heardFrom)) {
         heardFrom();
         if (message.data.startsWith('[DONE]')) {
           const tail = think?.flush();
