@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TurnFailure } from '../../domain/turn-failure.js';
@@ -16,6 +17,11 @@ const SWEEP_MS = 100;
 export class ServiceLifecycle {
   private readonly stoppingControl = new AbortController();
   private readonly cutControl = new AbortController();
+
+  constructor() {
+    // Every running turn listens for the cut: thousands of listeners are expected, not a leak.
+    setMaxListeners(0, this.cutControl.signal);
+  }
 
   get stopping(): AbortSignal {
     return this.stoppingControl.signal;
