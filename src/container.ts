@@ -7,9 +7,18 @@ import { ExtractiveLlm } from './adapters/llm/extractive-llm.adapter.js';
 import { MockLlm } from './adapters/llm/mock-llm.adapter.js';
 import { OpenAiLlm } from './adapters/llm/openai-llm.adapter.js';
 import { WinstonLogger } from './adapters/logging/winston-logger.adapter.js';
+import { HttpReplyPusher } from './adapters/push/http-reply-pusher.adapter.js';
+import { MemoryConversationStore } from './adapters/store/memory-conversation.store.js';
+import { REDIS_CLIENT, REDIS_CONNECTION, RedisConnection } from './adapters/store/redis-client.js';
+import { RedisConversationStore } from './adapters/store/redis-conversation.store.js';
+import { AsyncChatUseCase } from './application/async-chat.use-case.js';
+import { ConversationMemory } from './application/conversation-memory.js';
+import { IdempotentTurns } from './application/idempotent-turns.js';
+import type { ConversationStore } from './application/ports/conversation-store.port.js';
 import type { KnowledgeBasePort } from './application/ports/knowledge-base.port.js';
 import type { LlmPort } from './application/ports/llm.port.js';
 import type { LoggerPort } from './application/ports/logger.port.js';
+import type { ReplyPusher } from './application/ports/reply-pusher.port.js';
 import { TOKENS } from './application/ports/tokens.js';
 import { DEFAULT_SYSTEM_PROMPT, PromptBuilder } from './application/prompt-builder.js';
 import { StreamChatUseCase } from './application/stream-chat.use-case.js';
@@ -22,6 +31,8 @@ export interface ContainerOverrides {
   readonly llm?: LlmPort;
   readonly knowledgeBase?: KnowledgeBasePort;
   readonly logger?: LoggerPort;
+  readonly conversationStore?: ConversationStore;
+  readonly replyPusher?: ReplyPusher;
 }
 
 /** LLM adapters by `LLM_PROVIDER`. A new provider is one adapter file and one line here. */
@@ -59,6 +70,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind(TOKENS.PromptBuilder).toConstantValue(
     new PromptBuilder({ systemPrompt: config.llm.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, maxContextChars: config.llm.contextMaxChars }),
   );
+  bindConversationState(container, config, overrides, log);
   container.bind(StreamChatUseCase).toSelf();
   container.bind(SyncChatUseCase).toSelf();
   return container;
@@ -68,4 +80,41 @@ function pick<T>(table: Record<string, T>, name: string): T {
   const found = table[name];
   if (!found) throw new Error(`no adapter for provider "${name}" (known: ${Object.keys(table).join(', ')})`);
   return found;
+}
+
+/**
+ * Memory, idempotency and async delivery. With `SESSION_STORE=redis` the
+ * ioredis client is also bound as `REDIS_CLIENT` for other shared state
+ * (it is `undefined` with the memory store).
+ */
+function bindConversationState(container: Container, config: Config, overrides: ContainerOverrides, log: LoggerPort): void {
+  const c = config.conversation;
+  const redis =
+    c.store === 'redis' && !overrides.conversationStore && c.redisUrl
+      ? new RedisConnection({ url: c.redisUrl, commandTimeoutMs: c.redisCommandTimeoutMs }, log)
+      : undefined;
+  container.bind(REDIS_CONNECTION).toConstantValue(redis);
+  container.bind(REDIS_CLIENT).toConstantValue(redis?.client);
+  const store =
+    overrides.conversationStore ??
+    (redis ? new RedisConversationStore(redis, c.redisKeyPrefix) : new MemoryConversationStore(c.maxSessions));
+  container.bind(TOKENS.ConversationStore).toConstantValue(store);
+  container
+    .bind(TOKENS.ConversationMemory)
+    .toConstantValue(new ConversationMemory(store, { maxTurns: c.maxTurns, historyChars: c.historyChars, ttlMs: c.ttlMs }, log));
+  container
+    .bind(TOKENS.IdempotentTurns)
+    .toConstantValue(new IdempotentTurns(store, { ttlMs: c.idempotencyTtlMs, deadlineMs: config.server.deadlineMs, pollMs: 100 }, log));
+  const pusher =
+    overrides.replyPusher ??
+    (c.asyncPushUrl
+      ? new HttpReplyPusher(
+          { url: c.asyncPushUrl, attempts: c.asyncPushAttempts, backoffMs: c.asyncPushBackoffMs, timeoutMs: c.asyncPushTimeoutMs },
+          log,
+        )
+      : undefined);
+  if (pusher) {
+    container.bind(TOKENS.ReplyPusher).toConstantValue(pusher);
+    container.bind(AsyncChatUseCase).toDynamicValue((ctx) => new AsyncChatUseCase(ctx.get(SyncChatUseCase), pusher, log));
+  }
 }

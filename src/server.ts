@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpApp } from './adapters/http/app.js';
+import { asyncChatExtension } from './adapters/http/async-chat.extension.js';
 import { buildHardening } from './adapters/http/hardening.js';
 import { playgroundExtension } from './adapters/http/playground/playground.extension.js';
 import type { ServiceLifecycle } from './adapters/http/service-lifecycle.js';
+import { REDIS_CONNECTION } from './adapters/store/redis-client.js';
+import { AsyncChatUseCase } from './application/async-chat.use-case.js';
 import type { LoggerPort } from './application/ports/logger.port.js';
 import { TOKENS } from './application/ports/tokens.js';
 import { StreamChatUseCase } from './application/stream-chat.use-case.js';
@@ -31,10 +34,14 @@ export interface RunningService {
 export async function startService(config: Config, overrides: ContainerOverrides = {}): Promise<RunningService> {
   const container = buildContainer(config, overrides);
   const log = container.get(TOKENS.Logger);
+  const redis = container.get(REDIS_CONNECTION);
   const hardening = buildHardening(config, {
     log,
     adapters: { knowledge_base: container.get(TOKENS.KnowledgeBase), llm: container.get(TOKENS.Llm) },
+    redis: redis?.client,
   });
+  // Absent without ASYNC_PUSH_URL: /chat/async then answers 503 saying so.
+  const asyncChat = container.isBound(AsyncChatUseCase) ? container.get(AsyncChatUseCase) : undefined;
   const app = createHttpApp({
     streamChat: container.get(StreamChatUseCase),
     syncChat: container.get(SyncChatUseCase),
@@ -44,7 +51,11 @@ export async function startService(config: Config, overrides: ContainerOverrides
       maxContentChars: config.server.maxContentChars,
       ...hardening.turnOptions,
     },
-    extensions: [...hardening.extensions, playgroundExtension({ enabled: config.tools.playgroundEnabled })],
+    extensions: [
+      ...hardening.extensions,
+      playgroundExtension({ enabled: config.tools.playgroundEnabled }),
+      asyncChatExtension(asyncChat),
+    ],
   });
   const server = createServer(app.callback());
   // Streams run up to the deadline behind proxies that keep connections open:
@@ -72,6 +83,6 @@ export async function startService(config: Config, overrides: ContainerOverrides
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }),
+      }).then(() => redis?.close()),
   };
 }

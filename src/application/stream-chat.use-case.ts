@@ -4,6 +4,8 @@ import { EMPTY_RECALL, type RecallResult } from '../domain/recall-result.js';
 import type { TurnEvent } from '../domain/turn-event.js';
 import { CallerGone, DeadlineExceeded, TurnFailure, type TurnFailureKind } from '../domain/turn-failure.js';
 import { abortable, raceAbort } from './abortable.js';
+import type { ConversationMemory } from './conversation-memory.js';
+import type { IdempotentTurns } from './idempotent-turns.js';
 import type { KnowledgeBasePort } from './ports/knowledge-base.port.js';
 import type { LlmPort } from './ports/llm.port.js';
 import type { LoggerPort } from './ports/logger.port.js';
@@ -27,9 +29,17 @@ export class StreamChatUseCase {
     @inject(TOKENS.PromptBuilder) private readonly prompts: PromptBuilder,
     @inject(TOKENS.TurnPolicy) private readonly policy: TurnPolicy,
     @inject(TOKENS.Logger) private readonly log: LoggerPort,
+    // Optional so a test can build the use case without memory or idempotency.
+    @inject(TOKENS.ConversationMemory) private readonly memory?: ConversationMemory,
+    @inject(TOKENS.IdempotentTurns) private readonly idempotency?: IdempotentTurns,
   ) {}
 
   async *execute(turn: ChatTurn, callerSignal: AbortSignal): AsyncGenerator<TurnEvent, void, undefined> {
+    const answer = () => this.answer(turn, callerSignal);
+    yield* this.idempotency ? this.idempotency.run(turn, callerSignal, answer) : answer();
+  }
+
+  private async *answer(turn: ChatTurn, callerSignal: AbortSignal): AsyncGenerator<TurnEvent, void, undefined> {
     const turnControl = new AbortController();
     const signal = turnControl.signal;
     const deadline = setTimeout(
@@ -50,6 +60,7 @@ export class StreamChatUseCase {
         yield { kind: 'end', outcome: { answered: false, recall } };
         return;
       }
+      const history = this.memory?.history(turn, signal) ?? Promise.resolve([]);
       recall = await blame(
         'knowledge_base_unavailable',
         raceAbort(this.knowledgeBase.recall({ text: turn.content, businessKeys: turn.businessKeys }, signal), signal),
@@ -60,9 +71,10 @@ export class StreamChatUseCase {
         yield { kind: 'end', outcome: { answered: false, recall } };
         return;
       }
-      const prompt = this.prompts.build(turn, recall);
+      const prompt = this.prompts.build(turn, recall, await history);
       const pieces = new WellFormedPieces();
       let answered = false;
+      let whole = '';
       const answer = abortable(this.llm.streamAnswer(prompt, signal), signal)[Symbol.asyncIterator]();
       for (;;) {
         const next = await blame('llm_unavailable', answer.next(), signal);
@@ -70,15 +82,19 @@ export class StreamChatUseCase {
         const text = pieces.push(next.value);
         if (text) {
           answered = true;
+          whole += text;
           yield { kind: 'piece', text };
         }
       }
       const tail = pieces.flush();
       if (tail) {
         answered = true;
+        whole += tail;
         yield { kind: 'piece', text: tail };
       }
       if (!answered) throw new TurnFailure('empty_answer', 'the model returned an empty answer');
+      // Only a whole answer is remembered; the store is bounded by its own short timeouts.
+      if (this.memory) await raceAbort(this.memory.remember(turn, whole), signal).catch(() => undefined);
       yield { kind: 'end', outcome: { answered: true, recall } };
     } catch (error) {
       if (signal.reason instanceof CallerGone) {

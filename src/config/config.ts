@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import type { EnvValues } from './section.js';
+import { conversationSection } from './sections/conversation.section.js';
 import { hardeningSection } from './sections/hardening.section.js';
 import { kbSection } from './sections/kb.section.js';
 import { llmSection } from './sections/llm.section.js';
@@ -11,6 +12,7 @@ const SECTIONS = {
   server: serverSection,
   llm: llmSection,
   kb: kbSection,
+  conversation: conversationSection,
   tools: toolsSection,
   hardening: hardeningSection,
 } as const;

@@ -38,11 +38,15 @@ export async function startTestService(
   };
 }
 
+/**
+ * A typical question. It carries no `msg_id` on purpose: a repeated `msg_id`
+ * is replayed rather than answered again (idempotency), so a test that wants
+ * a fresh answer per call must not share one; add `msg_id` where it matters.
+ */
 export const A_QUESTION = {
   user: 'zhangsan',
   msg_type: 'text',
   content: '怎么配置回调地址？',
-  msg_id: 'm-123',
   session_id: 's-456',
   business_keys: ['it-helpdesk'],
 };

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { ChatMessage, ChatTurn } from '../domain/chat-turn.js';
+import { raceAbort } from './abortable.js';
+import type { ConversationStore } from './ports/conversation-store.port.js';
+import type { LoggerPort } from './ports/logger.port.js';
+
+/** How much of a conversation is remembered (from `SESSION_*`). */
+export interface MemoryPolicy {
+  /** Exchanges kept per conversation (`SESSION_MAX_TURNS`); 0 switches memory off. */
+  readonly maxTurns: number;
+  /** Upper bound on the characters of history put into a prompt (`SESSION_HISTORY_CHARS`). */
+  readonly historyChars: number;
+  /** A conversation is forgotten this long after its last answered turn (`SESSION_TTL_S`). */
+  readonly ttlMs: number;
+}
+
+/**
+ * Multi-turn memory: the earlier questions and answers of a conversation,
+ * as user/assistant messages for the prompt. A conversation is the turn's
+ * `session_id`, or, without one, its `user` and `business_keys`.
+ *
+ * The store is best effort: when it fails, the turn goes on without history
+ * (the store adapter reports the outage once; this class only logs at debug).
+ */
+export class ConversationMemory {
+  constructor(
+    private readonly store: ConversationStore,
+    private readonly policy: MemoryPolicy,
+    private readonly log: LoggerPort,
+  ) {}
+
+  /**
+   * The conversation's newest exchanges that fit the character budget, as
+   * user/assistant messages, oldest first. Never rejects: without a store
+   * (or once `signal` aborts) it resolves with no history.
+   */
+  async history(turn: ChatTurn, signal: AbortSignal): Promise<ChatMessage[]> {
+    if (this.policy.maxTurns === 0 || this.policy.historyChars === 0) return [];
+    let exchanges;
+    try {
+      exchanges = await raceAbort(this.store.history(sessionKey(turn)), signal);
+    } catch (error) {
+      if (!signal.aborted) {
+        this.log.debug('conversation history unavailable; answering without it', { error: messageOf(error) });
+      }
+      return [];
+    }
+    const messages: ChatMessage[] = [];
+    let budget = this.policy.historyChars;
+    for (const exchange of exchanges.slice(-this.policy.maxTurns).reverse()) {
+      budget -= exchange.question.length + exchange.answer.length;
+      if (budget < 0) break;
+      messages.unshift({ role: 'user', content: exchange.question }, { role: 'assistant', content: exchange.answer });
+    }
+    return messages;
+  }
+
+  /** Keeps an answered turn. Call only when the bot really answered: never for a failure or a cut answer. */
+  async remember(turn: ChatTurn, answer: string): Promise<void> {
+    if (this.policy.maxTurns === 0 || this.policy.historyChars === 0) return;
+    // No single exchange may hold more than the whole prompt budget.
+    const cap = this.policy.historyChars;
+    const exchange = { question: turn.content.slice(0, cap), answer: answer.slice(0, cap) };
+    try {
+      await this.store.append(sessionKey(turn), exchange, { maxTurns: this.policy.maxTurns, ttlMs: this.policy.ttlMs });
+    } catch (error) {
+      this.log.debug('conversation not saved; the store is unavailable', { error: messageOf(error) });
+    }
+  }
+}
+
+/**
+ * The conversation a turn belongs to. Hashed so that keys have a bounded
+ * length whatever the ids, and so that `user` + `business_keys` cannot be
+ * confused with a `session_id`.
+ */
+export function sessionKey(turn: ChatTurn): string {
+  if (turn.sessionId) return `s:${digest([turn.sessionId])}`;
+  return `u:${digest([turn.user, ...[...turn.businessKeys].sort()])}`;
+}
+
+export function digest(parts: readonly string[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

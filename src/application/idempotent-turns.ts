@@ -1,0 +1,163 @@
+import type { ChatTurn } from '../domain/chat-turn.js';
+import { EMPTY_RECALL } from '../domain/recall-result.js';
+import type { TurnEvent, TurnOutcome } from '../domain/turn-event.js';
+import { CallerGone, DeadlineExceeded, TurnFailure } from '../domain/turn-failure.js';
+import { raceAbort } from './abortable.js';
+import { digest, messageOf } from './conversation-memory.js';
+import type { ConversationStore, FinishedTurn } from './ports/conversation-store.port.js';
+import type { LoggerPort } from './ports/logger.port.js';
+
+/** How repeated `msg_id`s are recognised (from `IDEMPOTENCY_TTL_S` and `CHAT_DEADLINE_MS`). */
+export interface IdempotencyPolicy {
+  /** A finished turn is replayed for repeats during this long; 0 switches idempotency off. */
+  readonly ttlMs: number;
+  /** Every turn ends by then, so a claim that outlives it belongs to a crashed instance. */
+  readonly deadlineMs: number;
+  /** How often a repeat checks whether another instance finished the first call. */
+  readonly pollMs: number;
+}
+
+/**
+ * Yishiting and proxies retry: a turn whose `user` + `msg_id` was seen within
+ * the TTL does not reach the LLM again. A finished first call is replayed
+ * (its pieces and outcome, so the stream and the sync reply are the same);
+ * a running one is waited for, bounded by the repeat's own deadline — in this
+ * process by sharing the first call's result, across instances by polling
+ * the store. A first call that failed or whose caller hung up is forgotten,
+ * so its retry deserves, and gets, a fresh attempt.
+ *
+ * When the store is unavailable, repeats are still shared within the process.
+ */
+export class IdempotentTurns {
+  private readonly inFlight = new Map<string, Promise<FinishedTurn | undefined>>();
+
+  constructor(
+    private readonly store: ConversationStore,
+    private readonly policy: IdempotencyPolicy,
+    private readonly log: LoggerPort,
+  ) {}
+
+  /** The events of `answer()` — or of the first call with the same `msg_id`, replayed. */
+  async *run(
+    turn: ChatTurn,
+    callerSignal: AbortSignal,
+    answer: () => AsyncIterable<TurnEvent>,
+  ): AsyncGenerator<TurnEvent, void, undefined> {
+    if (!turn.msgId || this.policy.ttlMs === 0) return yield* answer();
+    const key = turnKey(turn);
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new DeadlineExceeded(this.policy.deadlineMs)),
+      Math.max(0, turn.receivedAt + this.policy.deadlineMs - Date.now()),
+    );
+    const signal = AbortSignal.any([callerSignal, deadline.signal]);
+    let answering = false;
+    try {
+      for (;;) {
+        const first = this.inFlight.get(key);
+        if (first) {
+          const finished = await raceAbort(first, signal);
+          if (finished) return yield* this.replay(finished);
+          continue; // the first call failed or was dropped: try afresh
+        }
+        let settle: (finished: FinishedTurn | undefined) => void = () => undefined;
+        this.inFlight.set(key, new Promise((resolve) => (settle = resolve)));
+        let finished: FinishedTurn | undefined;
+        try {
+          const found = await this.claim(key, signal);
+          if (typeof found === 'object') {
+            settle((finished = found));
+            return yield* this.replay(found);
+          }
+          answering = true;
+          finished = yield* this.answerOnce(key, answer, found === 'claimed', settle);
+          return;
+        } finally {
+          this.inFlight.delete(key);
+          settle(finished);
+        }
+      }
+    } catch (error) {
+      if (answering) throw error; // the turn's own `end` already told the caller
+      const reason = signal.aborted ? signal.reason : error;
+      if (!(reason instanceof TurnFailure)) throw reason instanceof CallerGone ? reason : new CallerGone();
+      this.log.warn('turn failed', { failure: reason.kind, error: `waiting for the first call of this msg_id: ${reason.message}` });
+      yield { kind: 'end', outcome: { answered: false, failure: reason.kind, recall: EMPTY_RECALL } };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** `claimed`, a finished first call, or `unavailable` (go on without the store); waits while another instance runs it. */
+  private async claim(key: string, signal: AbortSignal): Promise<'claimed' | 'unavailable' | FinishedTurn> {
+    for (let polls = 0; ; polls += 1) {
+      let claim;
+      try {
+        claim = await raceAbort(this.store.claimTurn(key, this.policy.deadlineMs + CLAIM_MARGIN_MS), signal);
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        this.log.debug('idempotency store unavailable; answering without it', { error: messageOf(error) });
+        return 'unavailable';
+      }
+      if (claim.status !== 'running') return claim.status === 'claimed' ? 'claimed' : claim.turn;
+      if (polls === 0) this.log.info('msg_id repeated while its first call runs elsewhere; waiting for it');
+      await pause(this.policy.pollMs, signal);
+    }
+  }
+
+  private async *answerOnce(
+    key: string,
+    answer: () => AsyncIterable<TurnEvent>,
+    useStore: boolean,
+    settle: (finished: FinishedTurn) => void,
+  ): AsyncGenerator<TurnEvent, FinishedTurn | undefined, undefined> {
+    const pieces: string[] = [];
+    let finished: FinishedTurn | undefined;
+    try {
+      for await (const event of answer()) {
+        if (event.kind === 'piece') pieces.push(event.text);
+        else if (!event.outcome.failure) {
+          finished = { pieces, outcome: forReplay(event.outcome) };
+          settle(finished);
+          // Before the final event: a retry that arrives after the reply must find the record.
+          if (useStore) {
+            await this.store
+              .finishTurn(key, finished, this.policy.ttlMs)
+              .catch((error: unknown) => this.log.debug('answer not recorded for repeats', { error: messageOf(error) }));
+          }
+        }
+        yield event;
+      }
+    } finally {
+      if (!finished && useStore) {
+        this.store.releaseTurn(key).catch((error: unknown) => this.log.debug('claim not released', { error: messageOf(error) }));
+      }
+    }
+    return finished;
+  }
+
+  private *replay(finished: FinishedTurn): Generator<TurnEvent, void, undefined> {
+    this.log.info('msg_id repeated; replaying the answer of its first call', { pieces: finished.pieces.length });
+    for (const text of finished.pieces) yield { kind: 'piece', text };
+    yield { kind: 'end', outcome: finished.outcome };
+  }
+}
+
+const CLAIM_MARGIN_MS = 5000;
+
+/** The idempotency key of a turn: its `user` and `msg_id`, so two users' ids never collide. */
+export function turnKey(turn: ChatTurn): string {
+  return `t:${digest([turn.user, turn.msgId ?? ''])}`;
+}
+
+/** Replays need what the reply shows, not the passages the prompt was built from. */
+function forReplay(outcome: TurnOutcome): TurnOutcome {
+  return { ...outcome, recall: { ...outcome.recall, docs: outcome.recall.docs.map((d) => ({ ...d, content: '' })) } };
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return raceAbort(new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), signal).finally(() =>
+    clearTimeout(timer),
+  );
+}
