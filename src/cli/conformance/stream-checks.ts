@@ -3,7 +3,11 @@ import { analyseStream, frameFieldProblems, pieceProblems } from './frame-format
 import { aQuestion, probe, type RunContext } from './probe.js';
 
 const PENDING = JSON.stringify({ urls: '', context: '', answer_success: 0, docs: [] });
-const sortedJson = (v: unknown) => JSON.stringify(v, Object.keys(v as object).sort());
+/** JSON with object keys sorted at every depth, so key order does not matter when comparing. */
+const canonical = (v: unknown): string =>
+  v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`
+    : Array.isArray(v) ? `[${v.map(canonical).join(',')}]` : JSON.stringify(v);
 
 /** The checks on one streamed answer to `POST /chat` (PROTOCOL.md, "POST /chat"). */
 export function streamChecks(): Check[] {
@@ -46,9 +50,9 @@ export function streamChecks(): Check[] {
         requireNone(
           frames
             .slice(0, -1)
-            .map((f, i) => [i, f.global_output ? sortedJson(f.global_output) : 'missing'] as const)
-            .filter(([, got]) => got !== sortedJson(JSON.parse(PENDING)))
-            .map(([i, got]) => `frame ${i + 1} global_output is ${got}, want ${PENDING}`),
+            .map((f, i) => [i, f.global_output] as const)
+            .filter(([, got]) => canonical(got) !== canonical(JSON.parse(PENDING)))
+            .map(([i, got]) => `frame ${i + 1} global_output is ${JSON.stringify(got) ?? 'missing'}, want ${PENDING}`),
         );
       },
     },
