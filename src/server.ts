@@ -46,6 +46,8 @@ export async function startService(config: Config, overrides: ContainerOverrides
     streamChat: container.get(StreamChatUseCase),
     syncChat: container.get(SyncChatUseCase),
     log,
+    // Liveness stays 200 while Redis is down (turns are still answered); this shows it.
+    health: () => ({ session_store: redis ? { store: 'redis', ...redis.health() } : { store: 'memory', ok: true } }),
     options: {
       bodyLimitBytes: config.server.bodyLimitBytes,
       maxContentChars: config.server.maxContentChars,

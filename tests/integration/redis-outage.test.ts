@@ -43,6 +43,9 @@ describe('when Redis goes away and comes back', () => {
     expect(Date.now() - started, 'a dead Redis does not stall turns').to.be.lessThan(5000);
     expect(history(llm, 1), 'no memory while Redis is down').to.deep.equal(['问二']);
     expect(await ready()).to.equal(503);
+    const health = await fetch(`${service.url}/health`);
+    expect(health.status, 'liveness stays ok').to.equal(200);
+    expect(((await health.json()) as { session_store: unknown }).session_store).to.deep.include({ store: 'redis', ok: false });
     const outageLines = service.logLines().filter((l) => String(l.message).startsWith('redis unreachable'));
     expect(outageLines, 'logged once per outage, not per call').to.have.length(1);
     expect(outageLines[0]).to.include({ level: 'error' });
