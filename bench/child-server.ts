@@ -26,6 +26,8 @@ export interface ChildServer {
   readonly pid: number;
   /** Resident memory from `/proc/<pid>/status`, in bytes. */
   rss(): Promise<number>;
+  /** CPU time (user + system) the child has used so far, in ms, from `/proc/<pid>/stat`. */
+  cpuMs(): Promise<number>;
   /** `process.memoryUsage()` of the child right after a full GC. */
   heapAfterGc(): Promise<NodeJS.MemoryUsage>;
   stop(): Promise<void>;
@@ -53,16 +55,20 @@ export async function startChildServer(kind: ServerKind, options: ChildServerOpt
     {
       cwd: ROOT,
       env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', LOG_FORMAT: 'json' },
-      stdio: ['ignore', out, out, 'ipc'],
+      stdio: ['ignore', out, 'pipe', 'ipc'],
     },
   );
+  // stderr is only start-up failures and crashes: keep its tail for the error message.
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-2000)));
   const url = `http://127.0.0.1:${port}`;
-  await waitHealthy(url, child, kind);
+  await waitHealthy(url, child, kind, () => stderr);
   return {
     kind,
     url,
     pid: child.pid as number,
     rss: () => readRss(child.pid as number),
+    cpuMs: () => readCpuMs(child.pid as number),
     heapAfterGc: () => askHeap(child),
     stop: async () => {
       if (child.exitCode !== null) return;
@@ -72,10 +78,12 @@ export async function startChildServer(kind: ServerKind, options: ChildServerOpt
   };
 }
 
-async function waitHealthy(url: string, child: ChildProcess, kind: ServerKind): Promise<void> {
+async function waitHealthy(url: string, child: ChildProcess, kind: ServerKind, stderr: () => string): Promise<void> {
   const until = Date.now() + 30_000;
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`${kind} exited with code ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null) {
+      throw new Error(`${kind} exited with code ${child.exitCode} before it was ready: ${stderr().trim()}`);
+    }
     try {
       await (await fetch(`${url}/health`)).arrayBuffer();
       return;
@@ -93,6 +101,16 @@ async function readRss(pid: number): Promise<number> {
   const kib = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
   if (kib === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Number(kib) * 1024;
+}
+
+/** Clock ticks per second of /proc's CPU times: 100 on every Linux this runs on (USER_HZ). */
+const USER_HZ = 100;
+
+async function readCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name (which may contain spaces): utime is the 12th, stime the 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
 }
 
 async function askHeap(child: ChildProcess): Promise<NodeJS.MemoryUsage> {

@@ -93,6 +93,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     answer: process.env.MOCK_LLM_ANSWER ?? '您好！您的问题是：「{question}」。这是模拟模型的回答。',
   });
   server.keepAliveTimeout = 65_000;
-  server.listen(Number(process.env.PORT ?? 8090), process.env.HOST ?? '127.0.0.1');
+  // A burst of 1,000 connects overflows Node's default accept backlog (511); as the service does.
+  server.listen({ port: Number(process.env.PORT ?? 8090), host: process.env.HOST ?? '127.0.0.1', backlog: 4096 });
   process.on('SIGTERM', () => process.exit(0));
 }

@@ -15,6 +15,7 @@ const show = (value: number | string | undefined, unit: string): string => {
   if (value === undefined) return '—';
   if (typeof value === 'string') return value;
   if (Number.isNaN(value)) return 'n/a';
+  if (Number.isInteger(value) && unit === '') return String(value);
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
   return `${value.toFixed(digits)} ${unit}`.trim();
 };

@@ -18,6 +18,7 @@ export function syncRows(leak: LeakFigures, service: SyncFigures, floor: SyncFig
     { workload: w, metric: 'requests/s', service: service.rps, floor: floor.rps, unit: '/s', target: '≥ 0.50× floor', met: service.rps >= 0.5 * floor.rps },
     { workload: w, metric: 'latency p50', service: service.p50Ms, floor: floor.p50Ms, unit: 'ms' },
     { workload: w, metric: 'latency p99', service: service.p99Ms, floor: floor.p99Ms, unit: 'ms' },
+    { workload: w, metric: 'server CPU per call', service: service.cpuMsPerCall, floor: floor.cpuMsPerCall, unit: 'ms' },
     { workload: w, metric: 'failed calls', service: service.failures, floor: floor.failures, unit: '', target: '0', met: service.failures === 0 },
   ];
   if (first && last) {
@@ -46,6 +47,7 @@ export function streamRows(service: StreamFigures, floor: StreamFigures): Row[] 
     { workload: w, metric: 'time to first frame p99', service: service.ttff.p99, floor: floor.ttff.p99, unit: 'ms', target: '≤ 1.5× floor', met: service.ttff.p99 <= 1.5 * floor.ttff.p99 },
     { workload: w, metric: 'stream duration p99', service: service.duration.p99, floor: floor.duration.p99, unit: 'ms' },
     { workload: w, metric: 'worst gap between frames', service: service.worstGapMs, floor: floor.worstGapMs, unit: 'ms' },
+    { workload: w, metric: 'server CPU per stream', service: service.cpuMsPerStream, floor: floor.cpuMsPerStream, unit: 'ms' },
   ];
 }
 
@@ -67,6 +69,7 @@ export function firstTokenRows(figures: FirstTokenFigures | string): Row[] {
   return [
     { workload: w, metric: 'TTFF − upstream delay, p50', service: figures.overhead.p50, floor: figures.direct.p50, unit: 'ms' },
     { workload: w, metric: 'TTFF − upstream delay, p99', service: figures.overhead.p99, floor: figures.direct.p99, unit: 'ms', target: '≤ 5 ms', met: figures.overhead.p99 <= 5 },
+    { workload: w, metric: 'service CPU per call', service: figures.cpuMsPerCall, unit: 'ms' },
     { workload: w, metric: `failed streams of ${SIZES.firstToken.total}`, service: figures.failed, unit: '', target: '0', met: figures.failed === 0 },
   ];
 }

@@ -5,7 +5,7 @@
  * process; prints one table with both and their ratio.
  *
  * BENCH_ONLY=sync,streams,memory,first-token picks workloads; BENCH_CPU_PROF=1
- * writes a CPU profile of each service process to bench/profiles/;
+ * writes CPU profiles to bench/profiles/<service|floor|upstream>/;
  * BENCH_LOG_FILE=path keeps the service's logs.
  */
 import { existsSync } from 'node:fs';
@@ -21,15 +21,14 @@ import { streamFanOut } from './workloads/streams.workload.js';
 import { heapOverCalls, syncThroughput } from './workloads/sync.workload.js';
 
 const only = new Set((process.env.BENCH_ONLY ?? 'sync,streams,memory,first-token').split(','));
-const profileFlags = process.env.BENCH_CPU_PROF
-  ? ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL('./profiles', import.meta.url))]
-  : [];
+const profileFlags = (kind: ServerKind) =>
+  process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL(`./profiles/${kind}`, import.meta.url))] : [];
 const ADAPTER = fileURLToPath(new URL('../src/adapters/llm/openai-llm.adapter.ts', import.meta.url));
 
 const start = (kind: ServerKind, env: Record<string, string>) =>
   startChildServer(kind, {
     env: { ...BASE_ENV, ...env },
-    nodeFlags: kind === 'service' ? profileFlags : [],
+    nodeFlags: profileFlags(kind),
     logFile: kind === 'service' ? process.env.BENCH_LOG_FILE : undefined,
   });
 

@@ -68,7 +68,10 @@ export async function startService(config: Config, overrides: ContainerOverrides
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.server.port, config.server.host, () => {
+    // Node's default accept backlog (511) overflows when Yishiting opens many streams at once: the
+    // kernel then drops SYNs and the caller retries after 1 s, 3 s, 7 s (seen in `npm run bench`).
+    // The kernel caps this at net.core.somaxconn.
+    server.listen({ port: config.server.port, host: config.server.host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });

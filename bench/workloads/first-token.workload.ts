@@ -11,24 +11,29 @@ export interface FirstTokenFigures {
   /** The upstream spoken to directly: time to its first token minus the same delay (loopback + timer floor). */
   readonly direct: Summary;
   readonly failed: number;
+  /** Service CPU time per call: when far below the overhead, the rest is waiting (for a CPU, the network). */
+  readonly cpuMsPerCall: number;
 }
 
 /**
  * Workload 4: the service with `LLM_PROVIDER=openai` against the fake
- * upstream. Streams run a few at a time so the figure is the per-call
- * overhead, not queueing.
+ * upstream, one call at a time (`SIZES.firstToken`), as is the direct
+ * reference measurement.
  */
 export async function firstTokenOverhead(service: ChildServer, upstream: ChildServer): Promise<FirstTokenFigures> {
   const { upstreamDelayMs, total, concurrency, warmup } = SIZES.firstToken;
   const url = `${service.url}/chat`;
   await runStreams({ url, body: BENCH_BODY, total: warmup, concurrency, timeoutMs: 10_000 });
+  const cpuBefore = await service.cpuMs();
   const records = await runStreams({ url, body: BENCH_BODY, total, concurrency, timeoutMs: 10_000 });
+  const cpuMsPerCall = ((await service.cpuMs()) - cpuBefore) / total;
   const direct: number[] = [];
-  for (let i = 0; i < Math.min(total, 50); i += 1) direct.push((await firstBodyByteMs(upstream.url)) - upstreamDelayMs);
+  for (let i = 0; i < total; i += 1) direct.push((await firstBodyByteMs(upstream.url)) - upstreamDelayMs);
   return {
     overhead: summarize(records.filter((r) => r.ok).map((r) => r.ttffMs - upstreamDelayMs)),
     direct: summarize(direct),
     failed: records.filter((r) => !r.ok).length,
+    cpuMsPerCall,
   };
 }
 

@@ -12,6 +12,8 @@ export interface StreamFigures {
   readonly duration: Summary;
   /** The longest pause between two frames of any stream. */
   readonly worstGapMs: number;
+  /** Server CPU time (user + system) per stream, all its frames included. */
+  readonly cpuMsPerStream: number;
 }
 
 /** Workload 2: 2,000 `/chat` streams, 1,000 at a time, 30 pieces at 50 ms each. */
@@ -19,6 +21,7 @@ export async function streamFanOut(server: ChildServer): Promise<StreamFigures> 
   const { total, concurrency, timeoutMs } = SIZES.streams;
   // A small warm-up so both servers are JIT-compiled before the burst.
   await runStreams({ url: `${server.url}/chat`, body: BENCH_BODY, total: 50, concurrency: 50, timeoutMs });
+  const cpuBefore = await server.cpuMs();
   const records = await runStreams({
     url: `${server.url}/chat`,
     body: BENCH_BODY,
@@ -36,5 +39,6 @@ export async function streamFanOut(server: ChildServer): Promise<StreamFigures> 
     ttff: summarize(ok.map((r) => r.ttffMs)),
     duration: summarize(ok.map((r) => r.durationMs)),
     worstGapMs: Math.max(0, ...ok.map((r) => r.maxGapMs)),
+    cpuMsPerStream: ((await server.cpuMs()) - cpuBefore) / records.length,
   };
 }

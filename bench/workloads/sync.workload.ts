@@ -9,6 +9,8 @@ export interface SyncFigures {
   readonly p99Ms: number;
   /** Non-2xx replies plus connection errors: any is a failure of the run. */
   readonly failures: number;
+  /** Server CPU time (user + system) per successful call: steadier than requests/s on a shared machine. */
+  readonly cpuMsPerCall: number;
 }
 
 /** Fires `POST /chat/sync` with the fixed body: for `durationS` seconds, or exactly `amount` calls. */
@@ -16,6 +18,7 @@ export async function fireSync(
   server: ChildServer,
   run: { durationS?: number; amount?: number; connections: number },
 ): Promise<SyncFigures> {
+  const cpuBefore = await server.cpuMs();
   const result = await autocannon({
     url: `${server.url}/chat/sync`,
     method: 'POST',
@@ -29,6 +32,7 @@ export async function fireSync(
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     failures: result.non2xx + result.errors,
+    cpuMsPerCall: ((await server.cpuMs()) - cpuBefore) / Math.max(1, result['2xx']),
   };
 }
 
@@ -47,10 +51,11 @@ export interface LeakFigures {
 
 /** Workload 3b: many sync calls in batches, with the live heap sampled after a forced GC between batches. */
 export async function heapOverCalls(server: ChildServer): Promise<LeakFigures> {
-  const { batches, callsPerBatch, connections } = SIZES.leak;
+  const { batches, callsPerBatch, connections, budgetS } = SIZES.leak;
   const samples: { calls: number; heapUsed: number; rss: number }[] = [];
   let failures = 0;
-  for (let batch = 1; batch <= batches; batch += 1) {
+  const until = Date.now() + budgetS * 1000;
+  for (let batch = 1; batch <= batches && (batch <= 2 || Date.now() < until); batch += 1) {
     failures += (await fireSync(server, { amount: callsPerBatch, connections })).failures;
     const usage = await server.heapAfterGc();
     samples.push({ calls: batch * callsPerBatch, heapUsed: usage.heapUsed, rss: await server.rss() });
