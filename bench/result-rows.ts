@@ -48,6 +48,7 @@ export function streamRows(service: StreamFigures, floor: StreamFigures): Row[] 
     { workload: w, metric: 'stream duration p99', service: service.duration.p99, floor: floor.duration.p99, unit: 'ms' },
     { workload: w, metric: 'worst gap between frames', service: service.worstGapMs, floor: floor.worstGapMs, unit: 'ms' },
     { workload: w, metric: 'server CPU per stream', service: service.cpuMsPerStream, floor: floor.cpuMsPerStream, unit: 'ms' },
+    { workload: w, metric: 'load generator CPU (share of a core)', service: service.generatorCpuShare * 100, floor: floor.generatorCpuShare * 100, unit: '%' },
   ];
 }
 

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { BENCH_BODY, SIZES, THIRTY_PIECES } from '../bench-config.js';
 import type { ChildServer } from '../child-server.js';
 import { summarize, type Summary } from '../stats.js';
@@ -14,6 +15,8 @@ export interface StreamFigures {
   readonly worstGapMs: number;
   /** Server CPU time (user + system) per stream, all its frames included. */
   readonly cpuMsPerStream: number;
+  /** The load generator's own CPU use over the run, as a share of one core: near 1 means it, not the server, set the pace. */
+  readonly generatorCpuShare: number;
 }
 
 /** Workload 2: 2,000 `/chat` streams, 1,000 at a time, 30 pieces at 50 ms each. */
@@ -22,6 +25,8 @@ export async function streamFanOut(server: ChildServer): Promise<StreamFigures> 
   // A small warm-up so both servers are JIT-compiled before the burst.
   await runStreams({ url: `${server.url}/chat`, body: BENCH_BODY, total: 50, concurrency: 50, timeoutMs });
   const cpuBefore = await server.cpuMs();
+  const generatorBefore = process.cpuUsage();
+  const startedAt = performance.now();
   const records = await runStreams({
     url: `${server.url}/chat`,
     body: BENCH_BODY,
@@ -40,5 +45,8 @@ export async function streamFanOut(server: ChildServer): Promise<StreamFigures> 
     duration: summarize(ok.map((r) => r.durationMs)),
     worstGapMs: Math.max(0, ...ok.map((r) => r.maxGapMs)),
     cpuMsPerStream: ((await server.cpuMs()) - cpuBefore) / records.length,
+    generatorCpuShare: cpuShare(process.cpuUsage(generatorBefore), performance.now() - startedAt),
   };
 }
+
+const cpuShare = (used: NodeJS.CpuUsage, wallMs: number) => (used.user + used.system) / 1000 / wallMs;
