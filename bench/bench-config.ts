@@ -20,7 +20,7 @@ export const BASE_ENV: Record<string, string> = {
 export const SIZES = {
   sync: { connections: 32, warmupS: 2, durationS: 8 },
   /** Stops after the batch that passes `budgetS`, so a slow machine still finishes in time (the table shows the count reached). */
-  leak: { batches: 5, callsPerBatch: 10_000, connections: 32, budgetS: 120 },
+  leak: { batches: 5, callsPerBatch: 10_000, connections: 32, budgetS: 100 },
   streams: { total: 2000, concurrency: 1000, delayMs: 50, timeoutMs: 30_000 },
   memory: { open: 1000, delayMs: 200, warmup: 100 },
   /** One call at a time: the figure is per-call overhead, not calls queueing behind each other. */
