@@ -34,7 +34,13 @@ const start = (kind: ServerKind, env: Record<string, string>) =>
 
 /** Runs `work` with a fresh service and floor configured alike, and always stops both. */
 async function pair<T>(env: Record<string, string>, work: (service: ChildServer, floor: ChildServer) => Promise<T>) {
-  const [service, floor] = await Promise.all([start('service', env), start('floor', env)]);
+  const started = await Promise.allSettled([start('service', env), start('floor', env)]);
+  const [service, floor] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
+  if (!service || !floor) {
+    // One did not start: stop the other rather than leave it running.
+    await Promise.all([service?.stop(), floor?.stop()]);
+    throw started.find((s) => s.status === 'rejected')?.reason;
+  }
   try {
     return await work(service, floor);
   } finally {
