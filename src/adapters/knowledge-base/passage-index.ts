@@ -76,11 +76,14 @@ export class PassageIndex {
             const space = this.passage(r).doc.spaceId;
             return space === '' || spaces.has(space);
           };
-    const terms = tokenize(query);
-    const results = this.search_.search(terms.join(SEP), { tokenize: splitTerms, ...(filter ? { filter } : {}) });
+    const terms = [...new Set(tokenize(query))];
+    const lookedUp = this.informative(terms);
+    const results = this.search_.search(lookedUp.join(SEP), { tokenize: splitTerms, ...(filter ? { filter } : {}) });
     const best = results[0];
     if (!best) return [];
-    const scale = this.coverage(terms, best) / best.score;
+    // Terms too common to look up say nothing about coverage either; unknown terms count as missing.
+    const judged = terms.filter((t) => lookedUp.includes(t) || !this.docFrequency.has(t));
+    const scale = this.coverage(judged, best) / best.score;
     const found: RecalledDoc[] = [];
     const seen = new Set<string>();
     for (const result of results) {
@@ -93,6 +96,23 @@ export class PassageIndex {
       if (found.length >= options.topK) break;
     }
     return found;
+  }
+
+  /**
+   * The distinct query terms worth looking up. In a large index a term found
+   * in over a tenth of all passages (的, 是, common bigrams) walks a long
+   * posting list for almost no ranking weight: dropping those cut query p50
+   * from 2.2 to 0.7 ms on the shared CMRC set for -0.1 pt of recall@1. Small
+   * indexes (under MIN_PRUNE_DF passages per term) keep every term.
+   */
+  private informative(distinct: readonly string[]): string[] {
+    const limit = Math.max(MIN_PRUNE_DF, COMMON_TERM_SHARE * this.passages.length);
+    const kept = distinct.filter((t) => {
+      const df = this.docFrequency.get(t) ?? 0;
+      return df > 0 && df <= limit;
+    });
+    // Nothing rare enough that occurs at all: rank by the common terms rather than by nothing.
+    return kept.length > 0 ? kept : [...distinct];
   }
 
   private passage(result: SearchResult): Passage {
@@ -140,3 +160,6 @@ const SEP = '\n';
 /** Terms are tokenized once, by `tokenize`, and handed to minisearch joined by SEP. */
 const splitTerms = (joined: string): string[] => (joined ? joined.split(SEP) : []);
 const CHUNK = 200;
+/** Query terms found in more than this share of passages are skipped (see `informative`). */
+const COMMON_TERM_SHARE = 0.1;
+const MIN_PRUNE_DF = 50;
