@@ -41,6 +41,11 @@ export interface ChildServerOptions {
   readonly logFile?: string;
 }
 
+/** Children still running; killed if the benchmark itself exits early (an error, Ctrl-C). */
+const running = new Set<ChildProcess>();
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 /**
  * Starts a server on a free loopback port and waits until it answers HTTP
  * (`GET /health`, any status: some health checks say 503 until a dependency is up). Logs go to a file (default `/dev/null`), as a
@@ -58,6 +63,8 @@ export async function startChildServer(kind: ServerKind, options: ChildServerOpt
       stdio: ['ignore', out, 'pipe', 'ipc'],
     },
   );
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   // stderr is only start-up failures and crashes: keep its tail for the error message.
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-2000)));
