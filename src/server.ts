@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHttpApp } from './adapters/http/app.js';
 import { asyncChatExtension } from './adapters/http/async-chat.extension.js';
 import { buildHardening } from './adapters/http/hardening.js';
@@ -76,6 +77,12 @@ export async function startService(config: Config, overrides: ContainerOverrides
       resolve();
     });
   });
+  const knowledgeBase = container.get(TOKENS.KnowledgeBase);
+  /** Frees what outlives the server: the Redis connection, the knowledge folder's watcher. */
+  const release = async () => {
+    if ('close' in knowledgeBase && typeof knowledgeBase.close === 'function') knowledgeBase.close();
+    await redis?.close();
+  };
   const { port } = server.address() as AddressInfo;
   const host = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
   return {
@@ -83,11 +90,27 @@ export async function startService(config: Config, overrides: ContainerOverrides
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     log,
     lifecycle: hardening.lifecycle,
-    shutdown: (drainMs) => hardening.lifecycle.drain(server, drainMs),
+    shutdown: async (drainMs) => {
+      const how = await hardening.lifecycle.drain(server, drainMs);
+      // Answers accepted on /chat/async are still owed to their receiver: deliver them (bounded) before leaving.
+      if (asyncChat) {
+        const patience = new AbortController();
+        const timedOut = sleep(drainMs, undefined, { signal: patience.signal }).then(
+          () => log.warn('async deliveries still pending at exit', { pending: asyncChat.inFlight }),
+          () => undefined,
+        );
+        await Promise.race([asyncChat.idle(), timedOut]);
+        patience.abort();
+      }
+      await release();
+      return how;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }).then(() => redis?.close()),
+        // Clients that keep idle sockets (browsers) would hold close() open for the keep-alive timeout.
+        setTimeout(() => server.closeAllConnections(), 1000).unref();
+      }).then(release),
   };
 }

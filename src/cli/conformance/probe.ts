@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { callService } from '../client/chat-call.js';
 
 /** Settings and shared state of one conformance run. */
@@ -35,7 +36,7 @@ export interface ProbeRequest {
 
 /** A well-formed question for this run. */
 export function aQuestion(ctx: RunContext, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { user: 'conformance-check', msg_type: 'text', content: ctx.question, msg_id: `conf-${Date.now()}`, ...extra };
+  return { user: 'conformance-check', msg_type: 'text', content: ctx.question, msg_id: `conf-${randomUUID()}`, ...extra };
 }
 
 /** Makes one call, reads the whole body (or up to the hang-up) as bytes, and records its trace id. */
