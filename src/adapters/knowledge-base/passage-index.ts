@@ -50,7 +50,7 @@ export class PassageIndex {
       // The fields are already tokenized (and lowercased) above, once.
       tokenize: splitTerms,
       processTerm: (term) => term,
-      searchOptions: { processTerm: (term) => term, combineWith: 'OR', prefix: false, fuzzy: false },
+      searchOptions: { processTerm: (term) => term, combineWith: 'OR', prefix: false, fuzzy: false, boost: { title: 2 } },
     });
     await search.addAllAsync(indexed, { chunkSize: CHUNK });
     return new PassageIndex(search, passages, docFrequency, docs.length);
@@ -77,7 +77,10 @@ export class PassageIndex {
             return space === '' || spaces.has(space);
           };
     const terms = [...new Set(tokenize(query))];
-    const lookedUp = this.informative(terms);
+    // Question words (怎么, 什么, how) say nothing about the topic, yet in a small folder they are
+    // rare enough to outrank it: a page that happens to say 怎么 beat the page about DeepSeek.
+    const topical = terms.filter((t) => !isQuestionWord(t));
+    const lookedUp = this.informative(topical.length > 0 ? topical : terms);
     const results = this.search_.search(lookedUp.join(SEP), { tokenize: splitTerms, ...(filter ? { filter } : {}) });
     const best = results[0];
     if (!best) return [];

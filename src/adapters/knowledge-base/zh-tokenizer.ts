@@ -17,7 +17,11 @@ export function tokenize(text: string): string[] {
   const lower = text.toLowerCase();
   const terms: string[] = [];
   for (const { segment } of WORDS.segment(lower)) {
-    if (WORDLIKE.test(segment)) terms.push(`w:${segment}`);
+    if (!WORDLIKE.test(segment)) continue;
+    terms.push(`w:${segment}`);
+    // Identifiers and host names stay whole above and are also split, so "deepseek" finds
+    // "api.deepseek.com" and "deadline" finds "chat_deadline_ms".
+    if (JOINER.test(segment)) for (const part of segment.split(JOINER)) if (part) terms.push(`w:${part}`);
   }
   for (const run of lower.match(CJK_RUN) ?? []) {
     const chars = Array.from(run);
@@ -34,4 +38,5 @@ export function termSet(text: string): Set<string> {
 
 const WORDS = new Intl.Segmenter('zh', { granularity: 'word' });
 const WORDLIKE = /[\p{L}\p{N}]/u;
+const JOINER = /[._]+/;
 const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
