@@ -1,45 +1,63 @@
 /**
- * Iterates `source`, but gives up the moment `signal` aborts, even when the
- * source is stuck inside `next()` and ignores the signal. The source's
- * `return()` is then called (without waiting) so it can release what it holds.
+ * Lets a loop that awaits one thing after another (a retrieval, then each
+ * piece of an answer) give up the moment `signal` aborts — even when what it
+ * awaits is stuck and ignores the signal. One abort listener serves the whole
+ * loop, and each `race()` costs one promise: a `Promise.race` per piece would
+ * cost three and leave a reaction on a long-lived promise for every piece.
+ *
+ * Only one `race()` may be outstanding at a time. Call `dispose()` when done.
  */
-export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
-  signal.throwIfAborted();
-  const iterator = source[Symbol.asyncIterator]();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined); // observed below; keeps an unused rejection quiet
-  let done = false;
-  try {
-    for (;;) {
-      const result = await Promise.race([iterator.next(), aborted]);
-      if (result.done) {
-        done = true;
-        return;
-      }
-      yield result.value;
+export class AbortRace {
+  private rejectCurrent?: (reason: unknown) => void;
+  private readonly onAbort = () => {
+    const reject = this.rejectCurrent;
+    this.rejectCurrent = undefined;
+    reject?.(this.signal.reason);
+  };
+
+  constructor(private readonly signal: AbortSignal) {
+    if (!signal.aborted) signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** Settles like `work`, or rejects with `signal.reason` as soon as the signal aborts. */
+  race<T>(work: Promise<T>): Promise<T> {
+    if (this.signal.aborted) {
+      work.catch(() => undefined); // nobody waits for it any more
+      return Promise.reject(this.signal.reason);
     }
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-    if (!done) {
-      // Fire and forget: a source that ignores the signal must not hold us up.
-      Promise.resolve(iterator.return?.()).catch(() => undefined);
-    }
+    return new Promise<T>((resolve, reject) => {
+      this.rejectCurrent = reject;
+      work.then(resolve, reject);
+    });
+  }
+
+  dispose(): void {
+    this.rejectCurrent = undefined;
+    this.signal.removeEventListener('abort', this.onAbort);
   }
 }
 
-/** Rejects with `signal.reason` when it aborts; otherwise settles like `promise`. */
+/**
+ * Rejects with `signal.reason` when it aborts; otherwise settles like `promise`.
+ * For a single await; a loop of awaits should share one `AbortRace`.
+ */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-  });
-  return Promise.race([promise, aborted]).finally(() => {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
   });
 }

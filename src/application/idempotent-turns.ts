@@ -37,13 +37,18 @@ export class IdempotentTurns {
     private readonly log: LoggerPort,
   ) {}
 
+  /** Whether `run` can short-cut this turn: it has a `msg_id` and idempotency is on. Otherwise call `answer()` directly. */
+  covers(turn: ChatTurn): boolean {
+    return Boolean(turn.msgId) && this.policy.ttlMs !== 0;
+  }
+
   /** The events of `answer()` — or of the first call with the same `msg_id`, replayed. */
   async *run(
     turn: ChatTurn,
     callerSignal: AbortSignal,
     answer: () => AsyncIterable<TurnEvent>,
   ): AsyncGenerator<TurnEvent, void, undefined> {
-    if (!turn.msgId || this.policy.ttlMs === 0) return yield* answer();
+    if (!this.covers(turn)) return yield* answer();
     const key = turnKey(turn);
     const deadline = new AbortController();
     const timer = setTimeout(

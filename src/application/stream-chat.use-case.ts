@@ -3,7 +3,7 @@ import type { ChatTurn } from '../domain/chat-turn.js';
 import { EMPTY_RECALL, type RecallResult } from '../domain/recall-result.js';
 import type { TurnEvent } from '../domain/turn-event.js';
 import { CallerGone, DeadlineExceeded, TurnFailure, type TurnFailureKind } from '../domain/turn-failure.js';
-import { abortable, raceAbort } from './abortable.js';
+import { AbortRace } from './abortable.js';
 import type { ConversationMemory } from './conversation-memory.js';
 import type { IdempotentTurns } from './idempotent-turns.js';
 import type { KnowledgeBasePort } from './ports/knowledge-base.port.js';
@@ -34,9 +34,16 @@ export class StreamChatUseCase {
     @inject(TOKENS.IdempotentTurns) private readonly idempotency?: IdempotentTurns,
   ) {}
 
-  async *execute(turn: ChatTurn, callerSignal: AbortSignal): AsyncGenerator<TurnEvent, void, undefined> {
-    const answer = () => this.answer(turn, callerSignal);
-    yield* this.idempotency ? this.idempotency.run(turn, callerSignal, answer) : answer();
+  /**
+   * The turn's events. A plain method returning the generator (not a `yield*`
+   * wrapper), and idempotency only for turns it covers: every layer here is
+   * paid again for every piece of every answer.
+   */
+  execute(turn: ChatTurn, callerSignal: AbortSignal): AsyncGenerator<TurnEvent, void, undefined> {
+    if (this.idempotency?.covers(turn)) {
+      return this.idempotency.run(turn, callerSignal, () => this.answer(turn, callerSignal));
+    }
+    return this.answer(turn, callerSignal);
   }
 
   private async *answer(turn: ChatTurn, callerSignal: AbortSignal): AsyncGenerator<TurnEvent, void, undefined> {
@@ -54,39 +61,47 @@ export class StreamChatUseCase {
     else callerSignal.addEventListener('abort', onCallerGone, { once: true });
 
     let recall: RecallResult = EMPTY_RECALL;
+    // One abort listener for the whole turn: a port stuck in a promise that ignores its signal
+    // (a hung model, a hung retrieval) cannot hold the turn past its deadline or a hang-up.
+    const race = new AbortRace(signal);
+    let pieces: AsyncIterator<string> | undefined;
+    let piecesDone = false;
+    // Which port an error came from: the one being awaited when it was thrown.
+    let failedPort: TurnFailureKind = 'internal';
     try {
       if (turn.msgType !== 'text') {
         yield { kind: 'piece', text: this.policy.unsupportedMsgTypeReply };
         yield { kind: 'end', outcome: { answered: false, recall } };
         return;
       }
-      const history = this.memory?.history(turn, signal) ?? Promise.resolve([]);
-      recall = await blame(
-        'knowledge_base_unavailable',
-        raceAbort(this.knowledgeBase.recall({ text: turn.content, businessKeys: turn.businessKeys }, signal), signal),
-        signal,
-      );
+      const history = this.memory ? this.memory.history(turn, signal) : NO_HISTORY;
+      failedPort = 'knowledge_base_unavailable';
+      recall = await race.race(this.knowledgeBase.recall({ text: turn.content, businessKeys: turn.businessKeys }, signal));
+      failedPort = 'internal';
       if (recall.docs.length === 0 && this.policy.noRecallReply) {
         yield { kind: 'piece', text: this.policy.noRecallReply };
         yield { kind: 'end', outcome: { answered: false, recall } };
         return;
       }
       const prompt = this.prompts.build(turn, recall, await history);
-      const pieces = new WellFormedPieces();
+      const wellFormed = new WellFormedPieces();
       let answered = false;
       let whole = '';
-      const answer = abortable(this.llm.streamAnswer(prompt, signal), signal)[Symbol.asyncIterator]();
+      failedPort = 'llm_unavailable';
+      pieces = this.llm.streamAnswer(prompt, signal)[Symbol.asyncIterator]();
       for (;;) {
-        const next = await blame('llm_unavailable', answer.next(), signal);
+        const next = await race.race(pieces.next());
         if (next.done) break;
-        const text = pieces.push(next.value);
+        const text = wellFormed.push(next.value);
         if (text) {
           answered = true;
           whole += text;
           yield { kind: 'piece', text };
         }
       }
-      const tail = pieces.flush();
+      piecesDone = true;
+      failedPort = 'internal';
+      const tail = wellFormed.flush();
       if (tail) {
         answered = true;
         whole += tail;
@@ -94,20 +109,23 @@ export class StreamChatUseCase {
       }
       if (!answered) throw new TurnFailure('empty_answer', 'the model returned an empty answer');
       // Only a whole answer is remembered; the store is bounded by its own short timeouts.
-      if (this.memory) await raceAbort(this.memory.remember(turn, whole), signal).catch(() => undefined);
+      if (this.memory) await race.race(this.memory.remember(turn, whole)).catch(() => undefined);
       yield { kind: 'end', outcome: { answered: true, recall } };
     } catch (error) {
       if (signal.reason instanceof CallerGone) {
         this.log.info('caller hung up; turn cancelled');
         throw signal.reason;
       }
-      const failure = this.classify(error, signal);
+      const failure = this.classify(blame(failedPort, error, signal), signal);
       yield { kind: 'end', outcome: { answered: false, failure, recall } };
     } finally {
+      race.dispose();
       clearTimeout(deadline);
       callerSignal.removeEventListener('abort', onCallerGone);
       // Whatever is still running for this turn (an upstream request, a retrieval) stops now.
-      if (!signal.aborted) turnControl.abort(new Error('turn finished'));
+      if (!signal.aborted) turnControl.abort(TURN_FINISHED);
+      // Fire and forget: a model that ignores its signal must not hold us up.
+      if (pieces && !piecesDone) Promise.resolve(pieces.return?.()).catch(() => undefined);
     }
   }
 
@@ -124,12 +142,23 @@ export class StreamChatUseCase {
   }
 }
 
-/** A port's own error becomes a failure of that port; an abort keeps its reason. */
-async function blame<T>(kind: TurnFailureKind, work: Promise<T>, signal: AbortSignal): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (signal.aborted || error instanceof TurnFailure) throw signal.aborted ? signal.reason : error;
-    throw new TurnFailure(kind, error instanceof Error ? error.message : String(error), { cause: error });
-  }
+/** Resolves at once with no history, for a use case built without memory. */
+const NO_HISTORY: Promise<never[]> = Promise.resolve([]);
+
+/**
+ * The reason the turn's own signal carries once the turn is over, so that
+ * whatever still runs for it stops. Shared: it is never shown or logged, and
+ * an `Error` per turn would capture a stack per turn.
+ */
+const TURN_FINISHED = new Error('turn finished');
+
+/**
+ * What went wrong, as a failure: an abort keeps its reason, a `TurnFailure`
+ * stays itself, and any other error of a port becomes a failure of that port
+ * (`internal` when no port was being awaited).
+ */
+function blame(kind: TurnFailureKind, error: unknown, signal: AbortSignal): unknown {
+  if (signal.aborted) return signal.reason;
+  if (error instanceof TurnFailure || kind === 'internal') return error;
+  return new TurnFailure(kind, error instanceof Error ? error.message : String(error), { cause: error });
 }
