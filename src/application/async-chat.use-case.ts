@@ -42,7 +42,7 @@ export class AsyncChatUseCase {
       await this.pusher.push(turn, answer);
     } catch (error) {
       // The use case ends every turn with an outcome, and the pusher does not reject: a last line of defence.
-      this.log.error('async turn failed unexpectedly', { error: messageOf(error) });
+      this.log.error('async turn failed unexpectedly', { traceId: turn.traceId, error: messageOf(error) });
     }
   }
 }

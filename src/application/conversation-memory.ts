@@ -41,7 +41,7 @@ export class ConversationMemory {
       exchanges = await raceAbort(this.store.history(sessionKey(turn)), signal);
     } catch (error) {
       if (!signal.aborted) {
-        this.log.debug('conversation history unavailable; answering without it', { error: messageOf(error) });
+        this.log.debug('conversation history unavailable; answering without it', { traceId: turn.traceId, error: messageOf(error) });
       }
       return [];
     }
@@ -64,7 +64,7 @@ export class ConversationMemory {
     try {
       await this.store.append(sessionKey(turn), exchange, { maxTurns: this.policy.maxTurns, ttlMs: this.policy.ttlMs });
     } catch (error) {
-      this.log.debug('conversation not saved; the store is unavailable', { error: messageOf(error) });
+      this.log.debug('conversation not saved; the store is unavailable', { traceId: turn.traceId, error: messageOf(error) });
     }
   }
 }

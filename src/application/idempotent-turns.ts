@@ -62,20 +62,20 @@ export class IdempotentTurns {
         const first = this.inFlight.get(key);
         if (first) {
           const finished = await raceAbort(first, signal);
-          if (finished) return yield* this.replay(finished);
+          if (finished) return yield* this.replay(finished, turn.traceId);
           continue; // the first call failed or was dropped: try afresh
         }
         let settle: (finished: FinishedTurn | undefined) => void = () => undefined;
         this.inFlight.set(key, new Promise((resolve) => (settle = resolve)));
         let finished: FinishedTurn | undefined;
         try {
-          const found = await this.claim(key, signal);
+          const found = await this.claim(key, signal, turn.traceId);
           if (typeof found === 'object') {
             settle((finished = found));
-            return yield* this.replay(found);
+            return yield* this.replay(found, turn.traceId);
           }
           answering = true;
-          finished = yield* this.answerOnce(key, answer, found === 'claimed', settle);
+          finished = yield* this.answerOnce(key, turn.traceId, answer, found === 'claimed', settle);
           return;
         } finally {
           this.inFlight.delete(key);
@@ -86,7 +86,7 @@ export class IdempotentTurns {
       if (answering) throw error; // the turn's own `end` already told the caller
       const reason = signal.aborted ? signal.reason : error;
       if (!(reason instanceof TurnFailure)) throw reason instanceof CallerGone ? reason : new CallerGone();
-      this.log.warn('turn failed', { failure: reason.kind, error: `waiting for the first call of this msg_id: ${reason.message}` });
+      this.log.warn('turn failed', { traceId: turn.traceId, failure: reason.kind, error: `waiting for the first call of this msg_id: ${reason.message}` });
       yield { kind: 'end', outcome: { answered: false, failure: reason.kind, recall: EMPTY_RECALL } };
     } finally {
       clearTimeout(timer);
@@ -94,24 +94,25 @@ export class IdempotentTurns {
   }
 
   /** `claimed`, a finished first call, or `unavailable` (go on without the store); waits while another instance runs it. */
-  private async claim(key: string, signal: AbortSignal): Promise<'claimed' | 'unavailable' | FinishedTurn> {
+  private async claim(key: string, signal: AbortSignal, traceId: string): Promise<'claimed' | 'unavailable' | FinishedTurn> {
     for (let polls = 0; ; polls += 1) {
       let claim;
       try {
         claim = await raceAbort(this.store.claimTurn(key, this.policy.deadlineMs + CLAIM_MARGIN_MS), signal);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
-        this.log.debug('idempotency store unavailable; answering without it', { error: messageOf(error) });
+        this.log.debug('idempotency store unavailable; answering without it', { traceId, error: messageOf(error) });
         return 'unavailable';
       }
       if (claim.status !== 'running') return claim.status === 'claimed' ? 'claimed' : claim.turn;
-      if (polls === 0) this.log.info('msg_id repeated while its first call runs elsewhere; waiting for it');
+      if (polls === 0) this.log.info('msg_id repeated while its first call runs elsewhere; waiting for it', { traceId });
       await pause(this.policy.pollMs, signal);
     }
   }
 
   private async *answerOnce(
     key: string,
+    traceId: string,
     answer: () => AsyncIterable<TurnEvent>,
     useStore: boolean,
     settle: (finished: FinishedTurn) => void,
@@ -128,21 +129,21 @@ export class IdempotentTurns {
           if (useStore) {
             await this.store
               .finishTurn(key, finished, this.policy.ttlMs)
-              .catch((error: unknown) => this.log.debug('answer not recorded for repeats', { error: messageOf(error) }));
+              .catch((error: unknown) => this.log.debug('answer not recorded for repeats', { traceId, error: messageOf(error) }));
           }
         }
         yield event;
       }
     } finally {
       if (!finished && useStore) {
-        this.store.releaseTurn(key).catch((error: unknown) => this.log.debug('claim not released', { error: messageOf(error) }));
+        this.store.releaseTurn(key).catch((error: unknown) => this.log.debug('claim not released', { traceId, error: messageOf(error) }));
       }
     }
     return finished;
   }
 
-  private *replay(finished: FinishedTurn): Generator<TurnEvent, void, undefined> {
-    this.log.info('msg_id repeated; replaying the answer of its first call', { pieces: finished.pieces.length });
+  private *replay(finished: FinishedTurn, traceId: string): Generator<TurnEvent, void, undefined> {
+    this.log.info('msg_id repeated; replaying the answer of its first call', { traceId, pieces: finished.pieces.length });
     for (const text of finished.pieces) yield { kind: 'piece', text };
     yield { kind: 'end', outcome: finished.outcome };
   }

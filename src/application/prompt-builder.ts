@@ -30,7 +30,7 @@ export class PromptBuilder {
   build(turn: ChatTurn, recall: RecallResult, history: readonly ChatMessage[] = []): LlmPrompt {
     const system = `${this.options.systemPrompt}\n\n${this.context(recall)}`;
     const messages: ChatMessage[] = [{ role: 'system', content: system }, ...history, { role: 'user', content: turn.content }];
-    return { messages, question: turn.content, docs: recall.docs };
+    return { messages, question: turn.content, docs: recall.docs, traceId: turn.traceId };
   }
 
   private context(recall: RecallResult): string {

@@ -76,7 +76,8 @@ export class StreamChatUseCase {
       }
       const history = this.memory ? this.memory.history(turn, signal) : NO_HISTORY;
       failedPort = 'knowledge_base_unavailable';
-      recall = await race.race(this.knowledgeBase.recall({ text: turn.content, businessKeys: turn.businessKeys }, signal));
+      const query = { text: turn.content, businessKeys: turn.businessKeys, traceId: turn.traceId };
+      recall = await race.race(this.knowledgeBase.recall(query, signal));
       failedPort = 'internal';
       if (recall.docs.length === 0 && this.policy.noRecallReply) {
         yield { kind: 'piece', text: this.policy.noRecallReply };
@@ -113,10 +114,10 @@ export class StreamChatUseCase {
       yield { kind: 'end', outcome: { answered: true, recall } };
     } catch (error) {
       if (signal.reason instanceof CallerGone) {
-        this.log.info('caller hung up; turn cancelled');
+        this.log.info('caller hung up; turn cancelled', { traceId: turn.traceId });
         throw signal.reason;
       }
-      const failure = this.classify(blame(failedPort, error, signal), signal);
+      const failure = this.classify(blame(failedPort, error, signal), turn.traceId);
       yield { kind: 'end', outcome: { answered: false, failure, recall } };
     } finally {
       race.dispose();
@@ -129,14 +130,13 @@ export class StreamChatUseCase {
     }
   }
 
-  private classify(error: unknown, signal: AbortSignal): TurnFailureKind {
-    const cause = signal.reason instanceof DeadlineExceeded ? signal.reason : error;
+  private classify(cause: unknown, traceId: string): TurnFailureKind {
     const kind = cause instanceof TurnFailure ? cause.kind : 'internal';
     const message = cause instanceof Error ? cause.message : String(cause);
     if (kind === 'internal') {
-      this.log.error('turn failed unexpectedly', { failure: kind, error: message, stack: (cause as Error)?.stack });
+      this.log.error('turn failed unexpectedly', { traceId, failure: kind, error: message, stack: (cause as Error)?.stack });
     } else {
-      this.log.warn('turn failed', { failure: kind, error: message });
+      this.log.warn('turn failed', { traceId, failure: kind, error: message });
     }
     return kind;
   }

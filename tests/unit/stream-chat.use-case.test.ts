@@ -28,7 +28,8 @@ describe('StreamChatUseCase', () => {
     const llm = new ScriptedLlm(['好']);
     const { stream, kb } = useCases(llm);
     await collect(stream.execute(aTurn({ businessKeys: ['it'] }), new AbortController().signal));
-    expect(kb.queries).to.deep.equal([{ text: '怎么配置回调地址？', businessKeys: ['it'] }]);
+    expect(kb.queries).to.deep.equal([{ text: '怎么配置回调地址？', businessKeys: ['it'], traceId: 'trace-1' }]);
+    expect(llm.prompts[0]!.traceId).to.equal('trace-1');
     const prompt = llm.prompts[0]!;
     expect(prompt.question).to.equal('怎么配置回调地址？');
     expect(prompt.messages.at(-1)).to.deep.equal({ role: 'user', content: '怎么配置回调地址？' });

@@ -6,7 +6,6 @@ import type { LoggerPort } from '../../application/ports/logger.port.js';
 import type { StreamChatUseCase } from '../../application/stream-chat.use-case.js';
 import type { SyncChatUseCase } from '../../application/sync-chat.use-case.js';
 import type { ChatTurn } from '../../domain/chat-turn.js';
-import { callContext } from '../logging/call-context.js';
 import type { CallState } from './call-state.js';
 import { streamChat, syncChat, type CallContext, type TurnOptions } from './chat.routes.js';
 import { errorReply } from './protocol-encoder.js';
@@ -79,33 +78,38 @@ export function createHttpApp(deps: HttpAppDeps): Koa<CallState> {
   app.use(router.allowedMethods());
   app.use(router.routes());
   // Errors are answered by `errorReplies`; what reaches Koa is a socket that went away.
-  app.on('error', (error: NodeJS.ErrnoException) => deps.log.debug('socket error', { error: error.code ?? error.message }));
+  app.on('error', (error: NodeJS.ErrnoException, ctx?: CallContext) =>
+    deps.log.debug('socket error', { traceId: ctx?.state.traceId, error: error.code ?? error.message }),
+  );
   return app;
 }
 
-/** Gives the call its trace id, runs it in the logging context, and writes its one log line. */
+/**
+ * Gives the call its trace id and writes its one log line. Every other line
+ * of the call carries the id explicitly (see `LoggerPort`), from
+ * `ctx.state.traceId` here or `ChatTurn.traceId` further in.
+ */
 function callScope(log: LoggerPort): Middleware<CallState> {
   return async (ctx, next) => {
     const traceId = randomUUID();
     ctx.state.traceId = traceId;
     ctx.state.startedAt = Date.now();
     ctx.set('X-Trace-Id', traceId);
-    await callContext.run({ traceId }, async () => {
-      try {
-        await next();
-      } finally {
-        const { startedAt, firstFrameAt, outcome, failure } = ctx.state;
-        log.info('call', {
-          method: ctx.method,
-          route: ctx.path,
-          status: ctx.status,
-          durationMs: Date.now() - startedAt,
-          firstFrameMs: firstFrameAt === undefined ? undefined : firstFrameAt - startedAt,
-          outcome,
-          ...(failure ? { error: failure instanceof Error ? failure.message : String(failure) } : {}),
-        });
-      }
-    });
+    try {
+      await next();
+    } finally {
+      const { startedAt, firstFrameAt, outcome, failure } = ctx.state;
+      log.info('call', {
+        traceId,
+        method: ctx.method,
+        route: ctx.path,
+        status: ctx.status,
+        durationMs: Date.now() - startedAt,
+        firstFrameMs: firstFrameAt === undefined ? undefined : firstFrameAt - startedAt,
+        outcome,
+        ...(failure ? { error: failure instanceof Error ? failure.message : String(failure) } : {}),
+      });
+    }
   };
 }
 
@@ -118,7 +122,7 @@ function errorReplies(log: LoggerPort): Middleware<CallState> {
       const problem = asProblem(error);
       if (problem.kind === 'internal') {
         ctx.state.failure = error;
-        log.error('unexpected error', { error: (error as Error)?.message, stack: (error as Error)?.stack });
+        log.error('unexpected error', { traceId: ctx.state.traceId, error: (error as Error)?.message, stack: (error as Error)?.stack });
       }
       if (ctx.headerSent || !ctx.writable) return;
       ctx.status = REPLIES[problem.kind].status;

@@ -25,7 +25,7 @@ export function rateLimitGuard(limiter: RateLimiterAbstract, log: LoggerPort): H
           );
         }
         // The store failed (and had no fallback): serving the call beats refusing everyone.
-        log.warn('rate limiter unavailable; call let through', { error: (rejection as Error)?.message });
+        log.warn('rate limiter unavailable; call let through', { traceId: ctx.state.traceId, error: (rejection as Error)?.message });
       }
       return next();
     },

@@ -59,12 +59,12 @@ export class HttpKnowledgeBase implements KnowledgeBasePort {
         .filter((d) => d.score >= minScore)
         .sort((a, b) => b.score - a.score)
         .slice(0, topK);
-      log.debug('retrieval done', { records: docs.length, ms: Math.round(performance.now() - started) });
+      log.debug('retrieval done', { traceId: query.traceId, records: docs.length, ms: Math.round(performance.now() - started) });
       return { docs, ok: true };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       const reason = timeout.aborted ? `no reply within ${timeoutMs} ms` : (error as Error).message;
-      log.warn('retrieval failed; answering without documents', { url: this.endpoint, error: reason });
+      log.warn('retrieval failed; answering without documents', { traceId: query.traceId, url: this.endpoint, error: reason });
       return { docs: [], ok: false };
     }
   }

@@ -77,7 +77,7 @@ export class OpenAiLlm implements LlmPort {
         const fault = toFault(error, this.provider);
         const delayMs = retryDelayMs(fault, attempt, this.options.retryBaseDelayMs ?? 500);
         const retry = !yielded && fault.retryable && attempt < this.options.maxRetries && delayMs <= MAX_RETRY_WAIT_MS;
-        this.report(fault, attempt, retry ? delayMs : undefined);
+        this.report(fault, attempt, retry ? delayMs : undefined, prompt.traceId);
         if (!retry) throw fault;
         await sleep(delayMs, undefined, { signal }).catch(() => {
           throw signal.reason;
@@ -151,8 +151,9 @@ export class OpenAiLlm implements LlmPort {
     };
   }
 
-  private report(fault: LlmUnavailable, attempt: number, retryInMs: number | undefined): void {
+  private report(fault: LlmUnavailable, attempt: number, retryInMs: number | undefined, traceId: string | undefined): void {
     const fields = {
+      traceId,
       llm_error: fault.reason,
       provider: this.provider,
       model: this.options.model,

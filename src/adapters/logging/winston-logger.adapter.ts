@@ -2,14 +2,6 @@ import type { Writable } from 'node:stream';
 import winston from 'winston';
 import type { LoggerPort } from '../../application/ports/logger.port.js';
 import type { Config } from '../../config/config.js';
-import { callContext } from './call-context.js';
-
-/** Adds the current call's trace id to every line logged while serving it. */
-const withTraceId = winston.format((info) => {
-  const call = callContext.getStore();
-  if (call && info.traceId === undefined) info.traceId = call.traceId;
-  return info;
-});
 
 export interface LoggerOptions {
   readonly level: Config['server']['logLevel'];
@@ -28,7 +20,6 @@ export class WinstonLogger implements LoggerPort {
     this.logger = winston.createLogger({
       level: options.level,
       format: winston.format.combine(
-        withTraceId(),
         winston.format.timestamp(),
         pretty
           ? winston.format.combine(winston.format.colorize(), winston.format.simple())

@@ -37,20 +37,22 @@ export class HttpReplyPusher implements ReplyPusher {
     });
     // The URL may carry a token in its query: log where it went, not the URL.
     const target = new URL(this.options.url).host;
+    const { traceId } = turn;
     let problem = '';
     for (let attempt = 1; attempt <= this.options.attempts; attempt += 1) {
       const result = await this.attempt(body, turn.traceId);
       if (result.ok) {
-        this.log.info('async answer delivered', { target, attempt });
+        this.log.info('async answer delivered', { traceId, target, attempt });
         return;
       }
       problem = result.problem;
       if (!result.retry || attempt === this.options.attempts) break;
       const delayMs = this.options.backoffMs * 2 ** (attempt - 1);
-      this.log.warn('async answer not delivered; retrying', { target, attempt, error: problem, delayMs });
+      this.log.warn('async answer not delivered; retrying', { traceId, target, attempt, error: problem, delayMs });
       await sleep(delayMs);
     }
     this.log.error('async answer could not be delivered; giving up', {
+      traceId,
       target,
       attempts: this.options.attempts,
       error: problem,

@@ -5,6 +5,8 @@ export interface RecallQuery {
   readonly text: string;
   /** Restrict recall to these spaces when the documents declare one (empty: all). */
   readonly businessKeys: readonly string[];
+  /** The call's trace id, for the adapter's log lines about this query. */
+  readonly traceId?: string;
 }
 
 /**

@@ -9,6 +9,8 @@ export interface LlmPrompt {
   readonly question: string;
   /** The recalled documents the context was built from (an extractive model answers from them). */
   readonly docs: readonly RecalledDoc[];
+  /** The call's trace id, for the adapter's log lines about this answer. */
+  readonly traceId?: string;
 }
 
 /**

@@ -1,6 +1,10 @@
 /**
- * Structured logging. The adapter adds the call's trace id to every line, so
- * callers pass only what is specific to the event.
+ * Structured logging. A line about a call carries the call's `traceId` among
+ * its fields — every line of a call must, so operators can follow one call.
+ * It is passed explicitly (from `ChatTurn.traceId`, `LlmPrompt.traceId`,
+ * `RecallQuery.traceId`) rather than found in an implicit async context:
+ * on Node 20 `AsyncLocalStorage` adds a promise hook to every promise, which
+ * cost a quarter of the service's CPU per call.
  */
 export interface LoggerPort {
   debug(message: string, fields?: Record<string, unknown>): void;
