@@ -23,6 +23,9 @@ export interface MemoryPolicy {
  * (the store adapter reports the outage once; this class only logs at debug).
  */
 export class ConversationMemory {
+  /** A turn's key is hashed once, for both `history` and `remember`. */
+  private readonly keys = new WeakMap<ChatTurn, string>();
+
   constructor(
     private readonly store: ConversationStore,
     private readonly policy: MemoryPolicy,
@@ -38,7 +41,7 @@ export class ConversationMemory {
     if (this.policy.maxTurns === 0 || this.policy.historyChars === 0) return [];
     let exchanges;
     try {
-      exchanges = await raceAbort(this.store.history(sessionKey(turn)), signal);
+      exchanges = await raceAbort(this.store.history(this.keyOf(turn)), signal);
     } catch (error) {
       if (!signal.aborted) {
         this.log.debug('conversation history unavailable; answering without it', { traceId: turn.traceId, error: messageOf(error) });
@@ -62,10 +65,16 @@ export class ConversationMemory {
     const cap = this.policy.historyChars;
     const exchange = { question: turn.content.slice(0, cap), answer: answer.slice(0, cap) };
     try {
-      await this.store.append(sessionKey(turn), exchange, { maxTurns: this.policy.maxTurns, ttlMs: this.policy.ttlMs });
+      await this.store.append(this.keyOf(turn), exchange, { maxTurns: this.policy.maxTurns, ttlMs: this.policy.ttlMs });
     } catch (error) {
       this.log.debug('conversation not saved; the store is unavailable', { traceId: turn.traceId, error: messageOf(error) });
     }
+  }
+
+  private keyOf(turn: ChatTurn): string {
+    let key = this.keys.get(turn);
+    if (key === undefined) this.keys.set(turn, (key = sessionKey(turn)));
+    return key;
   }
 }
 

@@ -28,18 +28,6 @@ export interface TurnOptions {
 
 const BUSY: TurnOutcome = { answered: false, failure: 'busy', recall: EMPTY_RECALL };
 
-/**
- * Aborts when the caller hangs up. `res` 'close' before the response has
- * ended is the hang-up; `req` 'close' fires as soon as the body is read.
- */
-export function hangUpSignal(ctx: CallContext): AbortSignal {
-  const hangUp = new AbortController();
-  ctx.res.once('close', () => {
-    if (!ctx.res.writableEnded) hangUp.abort(new CallerGone());
-  });
-  return hangUp.signal;
-}
-
 /** `POST /chat`: the turn as SSE frames, written as each piece is produced. */
 export async function streamChat(
   ctx: CallContext,
@@ -58,12 +46,14 @@ export async function streamChat(
     // Over the limit: a one-frame answer now rather than a queue that runs past the deadline.
     const events = release ? useCase.execute(turn, signal) : [{ kind: 'end', outcome: BUSY } as const];
     for await (const event of events) {
+      let written;
       if (event.kind === 'piece') {
-        await sse.write(sseFrame(event.text, false));
+        written = sse.write(sseFrame(event.text, false));
       } else {
         outcome = event.outcome;
-        await sse.write(finalFrame(outcome));
+        written = sse.write(finalFrame(outcome));
       }
+      if (written) await written; // only while the reader lags
       ctx.state.firstFrameAt ??= Date.now();
     }
   } catch (error) {
@@ -71,7 +61,11 @@ export async function streamChat(
       // The use case always ends with an outcome; this is a last line of defence.
       const fallback: TurnOutcome = { answered: false, failure: 'internal', recall: { docs: [], ok: false } };
       outcome = fallback;
-      await sse.write(finalFrame(fallback)).catch(() => undefined);
+      try {
+        await sse.write(finalFrame(fallback));
+      } catch {
+        // the caller is gone as well: nothing left to tell
+      }
       ctx.state.failure = error;
     }
   } finally {
@@ -111,27 +105,24 @@ export async function syncChat(
 }
 
 /**
- * The signal a turn runs under: the caller hanging up, or `cut` (shutdown).
- * Hand-wired rather than `AbortSignal.any`, whose listeners on a long-lived
- * signal leaked on some Node 20 releases.
+ * The signal a turn runs under: the caller hanging up (`res` 'close' before
+ * the response has ended; `req` 'close' fires as soon as the body is read),
+ * or `cut` (shutdown). One controller per call, hand-wired rather than `AbortSignal.any`, whose
+ * listeners on a long-lived signal leaked on some Node 20 releases.
  */
 function turnSignal(ctx: CallContext, cut: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } {
-  const hangUp = hangUpSignal(ctx);
-  if (!cut) return { signal: hangUp, dispose: () => undefined };
-  const both = new AbortController();
-  const onHangUp = () => both.abort(hangUp.reason);
-  const onCut = () => both.abort(cut.reason);
+  const turn = new AbortController();
+  ctx.res.once('close', () => {
+    if (!ctx.res.writableEnded) turn.abort(new CallerGone());
+  });
+  if (!cut) return { signal: turn.signal, dispose: NOTHING_TO_DISPOSE };
+  const onCut = () => turn.abort(cut.reason);
   if (cut.aborted) onCut();
-  hangUp.addEventListener('abort', onHangUp, { once: true });
-  cut.addEventListener('abort', onCut, { once: true });
-  return {
-    signal: both.signal,
-    dispose: () => {
-      hangUp.removeEventListener('abort', onHangUp);
-      cut.removeEventListener('abort', onCut);
-    },
-  };
+  else cut.addEventListener('abort', onCut, { once: true });
+  return { signal: turn.signal, dispose: () => cut.removeEventListener('abort', onCut) };
 }
+
+const NOTHING_TO_DISPOSE = () => undefined;
 
 function describeOutcome(outcome: TurnOutcome): string {
   return outcome.failure ?? (outcome.answered ? 'answered' : 'not_answered');

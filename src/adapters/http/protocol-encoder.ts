@@ -8,7 +8,16 @@ const PENDING_OUTPUT = { urls: '', context: '', answer_success: 0, docs: [] } as
 
 /** One SSE frame exactly as the protocol shows it. `JSON.stringify` keeps `data:` on one line. */
 export function sseFrame(response: string, finished: boolean, globalOutput: object = PENDING_OUTPUT): string {
+  if (!finished && globalOutput === PENDING_OUTPUT) return pieceFrame(response);
   return `event:delta\ndata:${JSON.stringify({ response, finished, global_output: globalOutput })}\n\n`;
+}
+
+/** The constant tail of every non-final frame, serialised once: a stream sends thousands. */
+const PIECE_TAIL = `,"finished":false,"global_output":${JSON.stringify(PENDING_OUTPUT)}}\n\n`;
+
+/** A non-final frame: byte for byte what `sseFrame(response, false)` would build, with one small `JSON.stringify`. */
+function pieceFrame(response: string): string {
+  return `event:delta\ndata:{"response":${JSON.stringify(response)}${PIECE_TAIL}`;
 }
 
 /** The last frame of a stream: carries the outcome, and the apology when the turn failed. */

@@ -62,10 +62,20 @@ export class SseWriter {
     return !this.res.destroyed && !this.res.writableEnded;
   }
 
-  async write(frame: string): Promise<void> {
+  /**
+   * Writes one frame. Returns `undefined` when the kernel took it at once
+   * (the usual case: no promise per frame), or a promise to await that
+   * settles once the reader has caught up. Throws (or rejects with)
+   * `CallerGone` when the caller is gone or too slow.
+   */
+  write(frame: string): Promise<void> | undefined {
     if (!this.usable) throw new CallerGone();
     this.idle?.refresh();
-    if (this.res.write(frame)) return;
+    if (this.res.write(frame)) return undefined;
+    return this.drained();
+  }
+
+  private async drained(): Promise<void> {
     const wait = new AbortController();
     const timer = setTimeout(() => wait.abort(), this.slowReaderMs);
     try {
