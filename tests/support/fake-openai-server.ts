@@ -21,6 +21,8 @@ export interface SeenRequest {
   readonly path: string;
   readonly body: Record<string, unknown>;
   readonly at: number;
+  /** Which TCP connection carried it, numbered from 0 in the order they were accepted. */
+  readonly connection: number;
   /** When the client closed the connection before the reply ended (the abort we test for). */
   closedEarlyAt?: number;
 }
@@ -34,6 +36,8 @@ export interface SeenRequest {
 export class FakeOpenAiServer {
   readonly requests: SeenRequest[] = [];
   private replies: FakeReply[] = [];
+  private readonly connections = new WeakMap<object, number>();
+  private accepted = 0;
 
   private constructor(
     private readonly server: Server,
@@ -45,6 +49,7 @@ export class FakeOpenAiServer {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const fake = new FakeOpenAiServer(server, `http://127.0.0.1:${port}/v1`);
+    server.on('connection', (socket) => fake.connections.set(socket, fake.accepted++));
     server.on('request', (req, res) => void fake.handle(req, res));
     return fake;
   }
@@ -79,6 +84,7 @@ export class FakeOpenAiServer {
       path: req.url ?? '',
       body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>,
       at: Date.now(),
+      connection: this.connections.get(req.socket) ?? -1,
     };
     this.requests.push(seen);
     res.on('close', () => {

@@ -1,8 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import OpenAI from 'openai';
 import type { LlmPort, LlmPrompt } from '../../application/ports/llm.port.js';
 import type { LoggerPort } from '../../application/ports/logger.port.js';
 import { readChunk } from './chat-chunk.js';
+import { ChatCompletionsClient, releaseResponse } from './chat-completions-client.js';
 import { LlmUnavailable } from './llm-fault.js';
 import { sseMessages } from './sse-messages.js';
 import { ThinkBlockFilter } from './think-block-filter.js';
@@ -33,6 +34,15 @@ export interface OpenAiLlmOptions {
 /** A `Retry-After` longer than this is not waited for: the caller would be gone by then. */
 const MAX_RETRY_WAIT_MS = 20_000;
 
+/** The request body of a streamed chat completion, as every OpenAI-compatible server reads it. */
+interface ChatCompletionRequest {
+  readonly model: string;
+  readonly messages: readonly { readonly role: string; readonly content: string }[];
+  readonly stream: true;
+  readonly temperature?: number;
+  readonly max_tokens?: number;
+}
+
 const SILENT: LoggerPort = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
@@ -43,24 +53,14 @@ const SILENT: LoggerPort = { debug() {}, info() {}, warn() {}, error() {} };
  * Aborting `signal` closes the upstream connection at once.
  */
 export class OpenAiLlm implements LlmPort {
-  private readonly client: OpenAI;
+  private readonly client: ChatCompletionsClient;
   private readonly provider: string;
   private readonly log: LoggerPort;
 
   constructor(private readonly options: OpenAiLlmOptions) {
     this.provider = new URL(options.baseUrl).host;
     this.log = options.log ?? SILENT;
-    this.client = new OpenAI({
-      baseURL: options.baseUrl,
-      apiKey: options.apiKey ?? 'unused',
-      // No key configured: send no Authorization header at all.
-      defaultHeaders: options.apiKey ? {} : { Authorization: null },
-      // Set explicitly so the SDK does not read OPENAI_* variables from the environment.
-      organization: null,
-      project: null,
-      maxRetries: 0, // retries are ours: only before the first piece, abortable, logged per fault
-      logLevel: 'off',
-    });
+    this.client = new ChatCompletionsClient(options.baseUrl, options.apiKey);
   }
 
   async *streamAnswer(prompt: LlmPrompt, signal: AbortSignal): AsyncIterable<string> {
@@ -88,7 +88,11 @@ export class OpenAiLlm implements LlmPort {
 
   /** One request: yields answer text until `[DONE]`; throws on any fault. */
   private async *attempt(prompt: LlmPrompt, signal: AbortSignal): AsyncGenerator<string> {
+    signal.throwIfAborted();
+    // One controller for the caller's signal and our timers; cheaper than `AbortSignal.any` per call.
     const control = new AbortController();
+    const callerGone = () => control.abort(signal.reason);
+    signal.addEventListener('abort', callerGone, { once: true });
     const timeout = (reason: 'timeout_first_token' | 'idle_timeout', ms: number) =>
       setTimeout(() => control.abort(new LlmUnavailable(reason, `LLM upstream ${this.provider} ${reason === 'idle_timeout' ? 'went silent' : 'sent no token'} for ${ms} ms`)), ms);
     let firstToken: NodeJS.Timeout | undefined = timeout('timeout_first_token', this.options.firstTokenTimeoutMs);
@@ -99,17 +103,18 @@ export class OpenAiLlm implements LlmPort {
     };
     const think = this.options.includeReasoning ? undefined : new ThinkBlockFilter();
     let reasoning = false;
+    let response: IncomingMessage | undefined;
+    let done = false;
     try {
-      const response = await this.client.chat.completions
-        .create(this.body(prompt), { signal: AbortSignal.any([signal, control.signal]) })
-        .asResponse();
+      response = await this.client.open(this.body(prompt), control.signal);
       heardFrom();
-      // Read the body ourselves, not through the SDK's `Stream`: that hides whether `data: [DONE]`
-      // arrived (a cut stream would look finished), the `event:` names and the keep-alive comments.
-      if (!response.body) throw new LlmUnavailable('incomplete', `LLM upstream ${this.provider} sent no response body`);
-      for await (const message of sseMessages(response.body, this.provider, heardFrom)) {
+      response.setEncoding('utf8');
+      // Not destroyed when the loop is left: `releaseResponse` decides between reuse and closing.
+      const body = response.iterator({ destroyOnReturn: false }) as AsyncIterable<string>;
+      for await (const message of sseMessages(body, this.provider, heardFrom)) {
         heardFrom();
         if (message.data.startsWith('[DONE]')) {
+          done = true;
           const tail = think?.flush();
           if (tail) yield tail;
           if (reasoning) yield '</think>';
@@ -137,11 +142,12 @@ export class OpenAiLlm implements LlmPort {
     } finally {
       clearTimeout(firstToken);
       clearTimeout(idle);
-      control.abort(); // releases the connection when the stream is left early
+      signal.removeEventListener('abort', callerGone);
+      if (response) releaseResponse(response, done, this.options.idleTimeoutMs);
     }
   }
 
-  private body(prompt: LlmPrompt): OpenAI.ChatCompletionCreateParamsStreaming {
+  private body(prompt: LlmPrompt): ChatCompletionRequest {
     return {
       model: this.options.model,
       messages: prompt.messages.map((m) => ({ role: m.role, content: m.content })),
