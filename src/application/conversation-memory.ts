@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ChatMessage, ChatTurn } from '../domain/chat-turn.js';
 import { raceAbort } from './abortable.js';
 import type { ConversationStore } from './ports/conversation-store.port.js';
@@ -89,7 +89,8 @@ export function sessionKey(turn: ChatTurn): string {
 }
 
 export function digest(parts: readonly string[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+  // One-shot `hash` (Node ≥ 20.12): the same digest as a `createHash` object, without building one per call.
+  return hash('sha256', JSON.stringify(parts), 'base64url');
 }
 
 export function messageOf(error: unknown): string {

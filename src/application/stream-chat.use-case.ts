@@ -66,6 +66,7 @@ export class StreamChatUseCase {
     const race = new AbortRace(signal);
     let pieces: AsyncIterator<string> | undefined;
     let piecesDone = false;
+    let settled = false; // every port call of the turn has finished: nothing left to stop
     // Which port an error came from: the one being awaited when it was thrown.
     let failedPort: TurnFailureKind = 'internal';
     try {
@@ -111,6 +112,7 @@ export class StreamChatUseCase {
       if (!answered) throw new TurnFailure('empty_answer', 'the model returned an empty answer');
       // Only a whole answer is remembered; the store is bounded by its own short timeouts.
       if (this.memory) await race.race(this.memory.remember(turn, whole)).catch(() => undefined);
+      settled = true;
       yield { kind: 'end', outcome: { answered: true, recall } };
     } catch (error) {
       if (signal.reason instanceof CallerGone) {
@@ -124,7 +126,8 @@ export class StreamChatUseCase {
       clearTimeout(deadline);
       callerSignal.removeEventListener('abort', onCallerGone);
       // Whatever is still running for this turn (an upstream request, a retrieval) stops now.
-      if (!signal.aborted) turnControl.abort(TURN_FINISHED);
+      // After a whole answer nothing is (aborting then would only cost an event per call).
+      if (!settled && !signal.aborted) turnControl.abort(TURN_FINISHED);
       // Fire and forget: a model that ignores its signal must not hold us up.
       if (pieces && !piecesDone) Promise.resolve(pieces.return?.()).catch(() => undefined);
     }
