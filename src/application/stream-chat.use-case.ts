@@ -119,8 +119,10 @@ export class StreamChatUseCase {
         this.log.info('caller hung up; turn cancelled', { traceId: turn.traceId });
         throw signal.reason;
       }
-      const failure = this.classify(blame(failedPort, error, signal), turn.traceId);
-      yield { kind: 'end', outcome: { answered: false, failure, recall } };
+      const cause = blame(failedPort, error, signal);
+      const failure = this.classify(cause, turn.traceId);
+      const failureReason = cause instanceof TurnFailure ? cause.reason : undefined;
+      yield { kind: 'end', outcome: { answered: false, failure, ...(failureReason ? { failureReason } : {}), recall } };
     } finally {
       race.dispose();
       clearTimeout(deadline);

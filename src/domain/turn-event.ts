@@ -7,6 +7,8 @@ export interface TurnOutcome {
   readonly answered: boolean;
   /** Set when the turn failed; the reply then carries an error (sync `code` != 0). */
   readonly failure?: TurnFailureKind;
+  /** A finer cause of the failure (an adapter's fault kind such as `http_5xx`), when the adapter gave one. */
+  readonly failureReason?: string;
   readonly recall: RecallResult;
 }
 

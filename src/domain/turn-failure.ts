@@ -12,13 +12,17 @@ export type TurnFailureKind =
 
 /** A failure the application understands; anything else thrown is `internal`. */
 export class TurnFailure extends Error {
+  /** A finer cause for logs and metrics (an adapter's own fault kind, e.g. `http_5xx`), when known. */
+  readonly reason?: string;
+
   constructor(
     readonly kind: TurnFailureKind,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reason?: string },
   ) {
     super(message, options);
     this.name = 'TurnFailure';
+    if (options?.reason !== undefined) this.reason = options.reason;
   }
 }
 

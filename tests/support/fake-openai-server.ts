@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -109,7 +110,8 @@ export class FakeOpenAiServer {
   }
 }
 
-const STREAMS = '/work/shared/data/llm-streams';
+/** The shared recordings, beside the project's root (as in CI's clone): never copied into the project. */
+const STREAMS = fileURLToPath(new URL('../../../shared/data/llm-streams', import.meta.url));
 
 /**
  * A recorded response body as it went over the wire. The DashScope fixture is

@@ -64,7 +64,7 @@ export class HttpMetrics implements StreamObserver {
   });
   private readonly dependencyErrors = new Counter({
     name: `${PREFIX}dependency_errors_total`,
-    help: 'Turns hurt by a dependency: dependency llm|knowledge_base, kind the failure (degraded: KB failed, turn went on)',
+    help: 'Turns hurt by a dependency: dependency llm|knowledge_base; kind the adapter fault (http_5xx, auth, idle_timeout, ...) or the failure (degraded: KB failed, turn went on)',
     labelNames: ['dependency', 'kind'] as const,
     registers: [this.registry],
   });
@@ -114,10 +114,11 @@ export class HttpMetrics implements StreamObserver {
     this.recalls.inc({ hit: turn.recall.docs.length > 0 ? '1' : '0' });
     if (turn.failure === 'deadline') this.deadlineCuts.inc({ route });
     if (turn.failure === 'llm_unavailable' || turn.failure === 'empty_answer') {
-      this.dependencyErrors.inc({ dependency: 'llm', kind: turn.failure });
+      // The adapter's own fault kind (http_5xx, auth, idle_timeout, …) when it gave one.
+      this.dependencyErrors.inc({ dependency: 'llm', kind: turn.failureReason ?? turn.failure });
     }
     if (turn.failure === 'knowledge_base_unavailable') {
-      this.dependencyErrors.inc({ dependency: 'knowledge_base', kind: turn.failure });
+      this.dependencyErrors.inc({ dependency: 'knowledge_base', kind: turn.failureReason ?? turn.failure });
     } else if (!turn.recall.ok) {
       this.dependencyErrors.inc({ dependency: 'knowledge_base', kind: 'degraded' });
     }

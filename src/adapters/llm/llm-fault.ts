@@ -43,7 +43,7 @@ const RETRYABLE: ReadonlySet<LlmFaultKind> = new Set([
  */
 export class LlmUnavailable extends TurnFailure {
   constructor(
-    readonly reason: LlmFaultKind,
+    override readonly reason: LlmFaultKind,
     message: string,
     readonly details: { readonly status?: number; readonly retryAfterMs?: number } = {},
     options?: { cause?: unknown },
