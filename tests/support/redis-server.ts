@@ -14,6 +14,10 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): it keeps its connections but answers nothing, like a hung Redis. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -29,7 +33,19 @@ export async function startTestRedis(options: { own?: boolean } = {}): Promise<T
     const refuse = async () => {
       throw new Error('cannot stop or start a Redis given by REDIS_URL');
     };
-    return { url: given, keyPrefix, owned: false, stop: refuse, start: refuse, close: async () => undefined };
+    const cannot = () => {
+      throw new Error('cannot pause a Redis given by REDIS_URL');
+    };
+    return {
+      url: given,
+      keyPrefix,
+      owned: false,
+      stop: refuse,
+      start: refuse,
+      pause: cannot,
+      resume: cannot,
+      close: async () => undefined,
+    };
   }
   const port = await freePort();
   let child: ChildProcess | undefined = await launch(port);
@@ -48,7 +64,12 @@ export async function startTestRedis(options: { own?: boolean } = {}): Promise<T
     start: async () => {
       child ??= await launch(port);
     },
-    close: stop,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
+    close: async () => {
+      child?.kill('SIGCONT'); // a stopped process would not act on SIGKILL's exit until continued
+      await stop();
+    },
   };
 }
 

@@ -30,49 +30,45 @@ export class RedisConversationStore implements ConversationStore {
   ) {}
 
   async history(sessionKey: string): Promise<readonly Exchange[]> {
-    const client = await this.client();
-    const items = await client.lrange(this.conversation(sessionKey), 0, -1);
+    const items = await this.connection.run((client) => client.lrange(this.conversation(sessionKey), 0, -1));
     return items.map((item) => JSON.parse(item) as Exchange);
   }
 
   async append(sessionKey: string, exchange: Exchange, limits: HistoryLimits): Promise<void> {
-    const client = await this.client();
     const key = this.conversation(sessionKey);
-    const results = await client
-      .multi()
-      .rpush(key, JSON.stringify({ question: exchange.question, answer: exchange.answer }))
-      .ltrim(key, -limits.maxTurns, -1)
-      .pexpire(key, limits.ttlMs)
-      .exec();
+    const results = await this.connection.run((client) =>
+      client
+        .multi()
+        .rpush(key, JSON.stringify({ question: exchange.question, answer: exchange.answer }))
+        .ltrim(key, -limits.maxTurns, -1)
+        .pexpire(key, limits.ttlMs)
+        .exec(),
+    );
     const failed = results?.find(([error]) => error);
     if (!results || failed) throw failed?.[0] ?? new Error('redis transaction was discarded');
   }
 
   async claimTurn(turnKey: string, runningTtlMs: number): Promise<TurnClaim> {
-    const client = await this.client();
-    const found = (await client.eval(CLAIM_SCRIPT, 1, this.turn(turnKey), RUNNING, runningTtlMs)) as string | null;
+    const found = (await this.connection.run((client) =>
+      client.eval(CLAIM_SCRIPT, 1, this.turn(turnKey), RUNNING, runningTtlMs),
+    )) as string | null;
     if (found === null) return { status: 'claimed' };
     const record = JSON.parse(found) as { status: 'running' } | { status: 'finished'; turn: FinishedTurn };
     return record.status === 'finished' ? { status: 'finished', turn: record.turn } : { status: 'running' };
   }
 
   async finishTurn(turnKey: string, turn: FinishedTurn, ttlMs: number): Promise<void> {
-    const client = await this.client();
-    await client.set(this.turn(turnKey), JSON.stringify({ status: 'finished', turn }), 'PX', ttlMs);
+    await this.connection.run((client) =>
+      client.set(this.turn(turnKey), JSON.stringify({ status: 'finished', turn }), 'PX', ttlMs),
+    );
   }
 
   async releaseTurn(turnKey: string): Promise<void> {
-    const client = await this.client();
-    await client.del(this.turn(turnKey));
+    await this.connection.run((client) => client.del(this.turn(turnKey)));
   }
 
   async health(): Promise<StoreHealth> {
     return this.connection.health();
-  }
-
-  private async client() {
-    await this.connection.firstConnection(2000);
-    return this.connection.client;
   }
 
   private conversation(sessionKey: string): string {
