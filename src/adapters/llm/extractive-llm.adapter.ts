@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { LlmPort, LlmPrompt } from '../../application/ports/llm.port.js';
-import { graphemes } from '../../application/well-formed-pieces.js';
 import type { RecalledDoc } from '../../domain/recall-result.js';
 import { isQuestionWord } from '../knowledge-base/question-words.js';
 import { tokenize } from '../knowledge-base/zh-tokenizer.js';
+import { typeOut } from './typed-pieces.js';
 
 export interface ExtractiveLlmOptions {
   /** Pause before each piece (`EXTRACTIVE_DELAY_MS`), so the answer reads like typing. */
@@ -22,13 +21,8 @@ export interface ExtractiveLlmOptions {
 export class ExtractiveLlm implements LlmPort {
   constructor(private readonly options: ExtractiveLlmOptions) {}
 
-  async *streamAnswer(prompt: LlmPrompt, signal: AbortSignal): AsyncIterable<string> {
-    const answer = composeAnswer(prompt.question, prompt.docs, this.options.maxChars);
-    for (const piece of graphemes(answer)) {
-      if (this.options.delayMs > 0) await sleep(this.options.delayMs, undefined, { signal });
-      signal.throwIfAborted();
-      yield piece;
-    }
+  streamAnswer(prompt: LlmPrompt, signal: AbortSignal): AsyncIterable<string> {
+    return typeOut(composeAnswer(prompt.question, prompt.docs, this.options.maxChars), this.options.delayMs, signal);
   }
 }
 
