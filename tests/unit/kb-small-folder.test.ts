@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { KbDocument } from '../../src/adapters/knowledge-base/kb-document.js';
+import { LocalKnowledgeBase } from '../../src/adapters/knowledge-base/local-knowledge-base.adapter.js';
 import { PassageIndex } from '../../src/adapters/knowledge-base/passage-index.js';
 import { tokenize } from '../../src/adapters/knowledge-base/zh-tokenizer.js';
 
@@ -33,5 +35,31 @@ describe('ranking in a small knowledge folder', () => {
   it('when only question words match, then nothing relevant is scored above zero', () => {
     const found = index.search('今天天气怎么样', ALL);
     expect(found.every((d) => d.score === 0)).to.equal(true);
+  });
+});
+
+describe('ranking over the bundled knowledge/ folder', () => {
+  const kb = new LocalKnowledgeBase({
+    dir: fileURLToPath(new URL('../../knowledge', import.meta.url)),
+    topK: 3,
+    minScore: 0,
+    passageChars: 800,
+    watchDebounceMs: 0,
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+  });
+  after(() => kb.close());
+  const best = async (question: string) =>
+    (await kb.recall({ text: question, businessKeys: [] }, new AbortController().signal)).docs[0]?.docId;
+
+  it('when a two-character word is both a word and a bigram of the question, then it is not counted twice', async () => {
+    // Counted twice (w:配置 and b:配置), 配置 outweighed 知识库 and the configuration page came first.
+    expect(await best('怎么配置知识库')).to.equal('kb-swap-knowledge-base');
+  });
+
+  it('when operators ask about the bot, then the page that answers comes first', async () => {
+    expect(await best('怎么用 DeepSeek')).to.equal('kb-swap-llm');
+    expect(await best('回答超时怎么办')).to.equal('kb-troubleshoot-deadline');
+    expect(await best('多实例怎么部署')).to.equal('kb-deploy-production');
+    expect(await best('怎么配置回调地址？')).to.equal('kb-connect-yishiting');
   });
 });

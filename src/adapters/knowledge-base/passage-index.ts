@@ -79,7 +79,10 @@ export class PassageIndex {
     const terms = [...new Set(tokenize(query))];
     // Question words (怎么, 什么, how) say nothing about the topic, yet in a small folder they are
     // rare enough to outrank it: a page that happens to say 怎么 beat the page about DeepSeek.
-    const topical = terms.filter((t) => !isQuestionWord(t));
+    // A bigram spelling exactly a word of the query (b:截止 beside w:截止) walks the same postings
+    // again and counts that word twice; bigrams stay for longer words the index may split differently.
+    const words = new Set(terms.filter((t) => t.startsWith('w:')).map((t) => t.slice(2)));
+    const topical = terms.filter((t) => !isQuestionWord(t) && !(t.startsWith('b:') && words.has(t.slice(2))));
     const lookedUp = this.informative(topical.length > 0 ? topical : terms);
     const results = this.search_.search(lookedUp.join(SEP), { tokenize: splitTerms, ...(filter ? { filter } : {}) });
     const best = results[0];
