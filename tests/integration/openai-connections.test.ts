@@ -1,57 +1,41 @@
 import { expect } from 'chai';
-import { FakeOpenAiServer, sseOf } from '../support/fake-openai-server.js';
-import { postSse, type SseReply } from '../support/sse-client.js';
-import { A_QUESTION, startTestService, type TestService } from '../support/test-service.js';
+import { sseOf } from '../support/fake-openai-server.js';
+import { useFakeOpenAi } from '../support/openai-fixture.js';
+import { answerOf, postSse, type SseReply } from '../support/sse-client.js';
+import { A_QUESTION } from '../support/test-service.js';
 
-const answerOf = (reply: SseReply) =>
-  reply.frames
-    .filter((f) => !f.data.finished)
-    .map((f) => f.data.response)
-    .join('');
 const succeeded = (reply: SseReply) => reply.frames.at(-1)?.data.global_output?.answer_success === 1;
 
 const A_STREAM = sseOf(['您好，', '请在后台', '配置回调地址。']);
 
 describe('LLM_PROVIDER=openai connections to the upstream', () => {
-  let fake: FakeOpenAiServer;
-  let service: TestService | undefined;
-  const start = async (env: Record<string, string> = {}) => {
-    service = await startTestService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: fake.url, LLM_API_KEY: 'sk-test', LLM_MODEL: 'm', ...env });
-    return service;
-  };
-  beforeEach(async () => {
-    fake = await FakeOpenAiServer.start();
-  });
-  afterEach(async () => {
-    await service?.close();
-    service = undefined;
-    await fake.close();
-  });
+  const up = useFakeOpenAi();
+  const start = up.start;
 
   it('when turns follow one another, then they share one keep-alive connection', async () => {
-    fake.reply({ body: A_STREAM });
+    up.fake.reply({ body: A_STREAM });
     const svc = await start();
     for (let turn = 0; turn < 3; turn++) expect(answerOf(await postSse(svc.url, A_QUESTION))).to.equal('您好，请在后台配置回调地址。');
-    expect(fake.requests.map((r) => r.connection)).to.deep.equal([0, 0, 0]);
+    expect(up.fake.requests.map((r) => r.connection)).to.deep.equal([0, 0, 0]);
   });
 
   it('when the caller hangs up mid-answer, then that connection is closed and the next turn gets a fresh one', async () => {
-    fake.reply({ body: [A_STREAM[0]!, { hang: true }] }, { body: A_STREAM });
+    up.fake.reply({ body: [A_STREAM[0]!, { hang: true }] }, { body: A_STREAM });
     const svc = await start();
     await postSse(svc.url, A_QUESTION, { hangUpAfterFrames: 1 });
-    await fake.closedEarly(0, 1000);
+    await up.fake.closedEarly(0, 1000);
     const next = await postSse(svc.url, A_QUESTION);
     expect(succeeded(next)).to.equal(true);
-    expect(fake.requests.map((r) => r.connection)).to.deep.equal([0, 1]);
+    expect(up.fake.requests.map((r) => r.connection)).to.deep.equal([0, 1]);
   });
 
   it('when the upstream holds the body open after [DONE], then the turn ends at [DONE] and the socket is closed after the idle timeout', async () => {
-    fake.reply({ body: [...A_STREAM, { hang: true }] });
+    up.fake.reply({ body: [...A_STREAM, { hang: true }] });
     const svc = await start({ LLM_IDLE_TIMEOUT_MS: '300' });
     const reply = await postSse(svc.url, A_QUESTION);
     expect(succeeded(reply)).to.equal(true);
     expect(answerOf(reply)).to.equal('您好，请在后台配置回调地址。');
-    const closedAt = await fake.closedEarly(0, 2000);
+    const closedAt = await up.fake.closedEarly(0, 2000);
     expect(closedAt - reply.endedAt).to.be.within(100, 1500);
   });
 });

@@ -1,14 +1,10 @@
 import { expect } from 'chai';
 import { createServer } from 'node:net';
-import { FakeOpenAiServer, recordedBody, sseOf, type FakeReply } from '../support/fake-openai-server.js';
-import { postSse, sendJson, type SseReply } from '../support/sse-client.js';
-import { A_QUESTION, startTestService, type TestService } from '../support/test-service.js';
+import { recordedBody, sseOf, type FakeReply } from '../support/fake-openai-server.js';
+import { useFakeOpenAi } from '../support/openai-fixture.js';
+import { answerOf, postSse, sendJson, type SseReply } from '../support/sse-client.js';
+import { A_QUESTION, startTestService } from '../support/test-service.js';
 
-const answerOf = (reply: SseReply) =>
-  reply.frames
-    .filter((f) => !f.data.finished)
-    .map((f) => f.data.response)
-    .join('');
 
 /** The protocol's failure ending: exactly one final frame, last, with an apology and answer_success 0. */
 function expectFailedStream(reply: SseReply): void {
@@ -32,35 +28,18 @@ async function refusedUrl(): Promise<string> {
 const A_STREAM = sseOf(['您好，', '请在后台', '配置回调地址。']);
 
 describe('LLM_PROVIDER=openai when the upstream misbehaves', () => {
-  let fake: FakeOpenAiServer;
-  let service: TestService | undefined;
-  const start = async (env: Record<string, string> = {}, ...replies: FakeReply[]) => {
-    fake.reply(...replies);
-    service = await startTestService({
-      LLM_PROVIDER: 'openai',
-      LLM_BASE_URL: fake.url,
-      LLM_API_KEY: 'sk-test',
-      LLM_MODEL: 'm',
-      LLM_MAX_RETRIES: '0',
-      ...env,
-    });
-    return service;
+  const up = useFakeOpenAi({ LLM_MAX_RETRIES: '0' });
+  const start = (env: Record<string, string> = {}, ...replies: FakeReply[]) => {
+    up.fake.reply(...replies);
+    return up.start(env);
   };
-  const faultsLogged = () => service!.logLines().filter((l) => l.llm_error !== undefined);
-  beforeEach(async () => {
-    fake = await FakeOpenAiServer.start();
-  });
-  afterEach(async () => {
-    await service?.close();
-    service = undefined;
-    await fake.close();
-  });
+  const faultsLogged = () => up.service!.logLines().filter((l) => l.llm_error !== undefined);
 
   it('when the upstream answers 503 once, then the request is retried and the answer arrives once', async () => {
     const svc = await start({ LLM_MAX_RETRIES: '2' }, { status: 503, body: ['busy'] }, { body: A_STREAM });
     const reply = await postSse(svc.url, A_QUESTION);
     expect(answerOf(reply)).to.equal('您好，请在后台配置回调地址。');
-    expect(fake.requests).to.have.length(2);
+    expect(up.fake.requests).to.have.length(2);
     expect(faultsLogged().map((l) => [l.llm_error, l.status])).to.deep.equal([['http_5xx', 503]]);
   });
 
@@ -68,22 +47,22 @@ describe('LLM_PROVIDER=openai when the upstream misbehaves', () => {
     const svc = await start({ LLM_MAX_RETRIES: '1' }, { status: 429, headers: { 'retry-after': '1' }, body: ['{}'] }, { body: A_STREAM });
     const reply = await postSse(svc.url, A_QUESTION);
     expect(answerOf(reply)).to.equal('您好，请在后台配置回调地址。');
-    expect(fake.requests[1]!.at - fake.requests[0]!.at).to.be.at.least(950);
+    expect(up.fake.requests[1]!.at - up.fake.requests[0]!.at).to.be.at.least(950);
     expect(faultsLogged()[0]).to.deep.include({ llm_error: 'rate_limited', retry_in_ms: 1000 });
   });
 
   it('when the upstream keeps answering 500, then it is tried 1 + LLM_MAX_RETRIES times and the turn fails', async () => {
     const svc = await start({ LLM_MAX_RETRIES: '1' }, { status: 500, headers: { 'retry-after-ms': '10' }, body: ['{"error":{"message":"boom"}}'] });
     expectFailedStream(await postSse(svc.url, A_QUESTION));
-    expect(fake.requests).to.have.length(2);
+    expect(up.fake.requests).to.have.length(2);
     expect(faultsLogged().map((l) => l.llm_error)).to.deep.equal(['http_5xx', 'http_5xx']);
   });
 
   it('when nothing listens at LLM_BASE_URL, then the turn fails as connect, on /chat and /chat/sync', async () => {
     const url = await refusedUrl();
-    service = await startTestService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: url, LLM_MODEL: 'm', LLM_MAX_RETRIES: '1' });
-    expectFailedStream(await postSse(service.url, A_QUESTION));
-    const sync = await sendJson(service.url, '/chat/sync', { body: A_QUESTION });
+    up.service = await startTestService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: url, LLM_MODEL: 'm', LLM_MAX_RETRIES: '1' });
+    expectFailedStream(await postSse(up.service.url, A_QUESTION));
+    const sync = await sendJson(up.service.url, '/chat/sync', { body: A_QUESTION });
     expect(sync.body.code).to.not.equal(0);
     expect(sync.body.err_msg).to.be.a('string').and.not.equal('');
     expect(faultsLogged().map((l) => l.llm_error)).to.deep.equal(['connect', 'connect', 'connect', 'connect']);
@@ -93,7 +72,7 @@ describe('LLM_PROVIDER=openai when the upstream misbehaves', () => {
     const svc = await start({ LLM_FIRST_TOKEN_TIMEOUT_MS: '300' }, { headersDelayMs: 5000, body: A_STREAM });
     expectFailedStream(await postSse(svc.url, A_QUESTION));
     expect(faultsLogged().map((l) => l.llm_error)).to.deep.equal(['timeout_first_token']);
-    await fake.closedEarly(0, 1000);
+    await up.fake.closedEarly(0, 1000);
   });
 
   it('when role chunks keep coming but no token does, then the first-token timeout still fires', async () => {
@@ -108,7 +87,7 @@ describe('LLM_PROVIDER=openai when the upstream misbehaves', () => {
     const svc = await start({ LLM_IDLE_TIMEOUT_MS: '300' }, { body: [{ hang: true }] });
     expectFailedStream(await postSse(svc.url, A_QUESTION));
     expect(faultsLogged().map((l) => l.llm_error)).to.deep.equal(['idle_timeout']);
-    await fake.closedEarly(0, 1000);
+    await up.fake.closedEarly(0, 1000);
   });
 
   it('when only ": keep-alive" comments come for longer than LLM_IDLE_TIMEOUT_MS (each gap shorter), then the answer still arrives', async () => {
@@ -127,7 +106,7 @@ describe('LLM_PROVIDER=openai when the upstream misbehaves', () => {
     const reply = await postSse(svc.url, A_QUESTION);
     expectFailedStream(reply);
     expect(answerOf(reply)).to.equal('您好，');
-    expect(fake.requests).to.have.length(1);
+    expect(up.fake.requests).to.have.length(1);
     expect(faultsLogged().map((l) => l.llm_error)).to.deep.equal(['reset']);
   });
 
@@ -153,7 +132,7 @@ describe('LLM_PROVIDER=openai when the upstream misbehaves', () => {
     const reply = await postSse(svc.url, A_QUESTION);
     expectFailedStream(reply);
     expect(answerOf(reply)).to.equal('您好，请在后台');
-    expect(fake.requests).to.have.length(1);
+    expect(up.fake.requests).to.have.length(1);
     expect(faultsLogged().map((l) => l.llm_error)).to.deep.equal(['incomplete']);
   });
 
@@ -171,7 +150,7 @@ describe('LLM_PROVIDER=openai when the upstream misbehaves', () => {
     const body = recordedBody('openai-http400-error.parsed.json');
     const svc = await start({ LLM_MAX_RETRIES: '2' }, { status: 400, headers: { 'content-type': 'application/json' }, body: [body] });
     expectFailedStream(await postSse(svc.url, A_QUESTION));
-    expect(fake.requests).to.have.length(1);
+    expect(up.fake.requests).to.have.length(1);
     expect(String(faultsLogged()[0]?.message)).to.include('Web search options not supported');
   });
 
@@ -181,10 +160,10 @@ describe('LLM_PROVIDER=openai when the upstream misbehaves', () => {
     const reply = await sendJson(svc.url, '/chat/sync', { body: A_QUESTION });
     expect(reply.body.code).to.not.equal(0);
     expect(JSON.stringify(reply.body)).to.not.include('sk-test').and.not.include('API key');
-    expect(fake.requests).to.have.length(1);
+    expect(up.fake.requests).to.have.length(1);
     const [fault] = faultsLogged();
-    expect(fault).to.deep.include({ level: 'error', llm_error: 'auth', status: 401, provider: new URL(fake.url).host });
-    expect(String(fault?.message)).to.include(new URL(fake.url).host);
+    expect(fault).to.deep.include({ level: 'error', llm_error: 'auth', status: 401, provider: new URL(up.fake.url).host });
+    expect(String(fault?.message)).to.include(new URL(up.fake.url).host);
     expect(JSON.stringify(svc.logLines())).to.not.include('sk-test');
   });
 
@@ -192,7 +171,7 @@ describe('LLM_PROVIDER=openai when the upstream misbehaves', () => {
     const svc = await start({}, { body: [A_STREAM[0]!, { hang: true }] });
     const reply = await postSse(svc.url, A_QUESTION, { hangUpAfterFrames: 1 });
     expect(reply.frames[0]?.data.response).to.equal('您好，');
-    const closedAt = await fake.closedEarly(0, 1000);
+    const closedAt = await up.fake.closedEarly(0, 1000);
     expect(closedAt - reply.endedAt).to.be.below(1000);
   });
 
@@ -202,7 +181,7 @@ describe('LLM_PROVIDER=openai when the upstream misbehaves', () => {
     expectFailedStream(reply);
     expect(answerOf(reply)).to.equal('您好，');
     expect(reply.endedAt - reply.startedAt).to.be.below(5000);
-    const closedAt = await fake.closedEarly(0, 1000);
+    const closedAt = await up.fake.closedEarly(0, 1000);
     expect(closedAt - reply.endedAt).to.be.below(1000);
   });
 

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { DEFAULT_SYSTEM_PROMPT } from '../../src/application/prompt-builder.js';
 import { DOC_A, FakeKnowledgeBase } from '../fakes/fake-knowledge-base.fake.js';
-import { FakeOpenAiServer, rechunk, recordedBody, recordedDeltas } from '../support/fake-openai-server.js';
-import { postSse, sendJson, type SseReply } from '../support/sse-client.js';
-import { A_QUESTION, startTestService, type TestService } from '../support/test-service.js';
+import { rechunk, recordedBody, recordedDeltas } from '../support/fake-openai-server.js';
+import { useFakeOpenAi } from '../support/openai-fixture.js';
+import { answerOf, postSse, sendJson, type SseReply } from '../support/sse-client.js';
+import { A_QUESTION, startTestService } from '../support/test-service.js';
 
 /** Recorded streams whose answer has text, and what each exercises. */
 const RECORDINGS = [
@@ -16,38 +17,18 @@ const RECORDINGS = [
   'dashscope-qwen3-max-text.chunks.jsonl', // DashScope key order, usage:null, choices:[] usage chunk
 ];
 
-const answerOf = (reply: SseReply) =>
-  reply.frames
-    .filter((f) => !f.data.finished)
-    .map((f) => f.data.response)
-    .join('');
 const last = (reply: SseReply) => reply.frames.at(-1)!.data;
 
 describe('LLM_PROVIDER=openai replaying recorded provider streams', () => {
-  let fake: FakeOpenAiServer;
-  let service: TestService | undefined;
-  const start = async (env: Record<string, string> = {}) => {
-    service = await startTestService(
-      { LLM_PROVIDER: 'openai', LLM_BASE_URL: fake.url, LLM_API_KEY: 'sk-test', LLM_MODEL: 'm', ...env },
-      { knowledgeBase: new FakeKnowledgeBase() },
-    );
-    return service;
-  };
-  beforeEach(async () => {
-    fake = await FakeOpenAiServer.start();
-  });
-  afterEach(async () => {
-    await service?.close();
-    service = undefined;
-    await fake.close();
-  });
+  const up = useFakeOpenAi({}, { knowledgeBase: new FakeKnowledgeBase() });
+  const start = up.start;
 
   for (const file of RECORDINGS) {
     it(`when the upstream replays ${file}, then exactly its content deltas reach the caller and the turn succeeds`, async () => {
       const body = recordedBody(file);
       const expected = recordedDeltas(body).content;
       expect(expected).to.not.equal('');
-      fake.reply({ body: [body] });
+      up.fake.reply({ body: [body] });
       const reply = await postSse((await start()).url, A_QUESTION);
       expect(answerOf(reply)).to.equal(expected);
       expect(last(reply)).to.deep.include({ finished: true, response: '' });
@@ -58,8 +39,8 @@ describe('LLM_PROVIDER=openai replaying recorded provider streams', () => {
       const body = recordedBody(file);
       const expected = recordedDeltas(body).content;
       for (const seed of [1, 2]) {
-        fake.reply({ body: rechunk(body, seed * 7919 + file.length) });
-        const reply = await postSse((service ?? (await start())).url, A_QUESTION);
+        up.fake.reply({ body: rechunk(body, seed * 7919 + file.length) });
+        const reply = await postSse((up.service ?? (await start())).url, A_QUESTION);
         expect(answerOf(reply), `seed ${seed}`).to.equal(expected);
         expect(last(reply).global_output).to.deep.include({ answer_success: 1 });
       }
@@ -67,9 +48,9 @@ describe('LLM_PROVIDER=openai replaying recorded provider streams', () => {
   }
 
   it('when asked, then the upstream request carries the model, the bearer key, stream:true and the prompt', async () => {
-    fake.reply({ body: [recordedBody('deepseek-chat-text-emoji.sse')] });
+    up.fake.reply({ body: [recordedBody('deepseek-chat-text-emoji.sse')] });
     await postSse((await start({ LLM_MODEL: 'deepseek-chat', LLM_TEMPERATURE: '0.1', LLM_MAX_TOKENS: '512' })).url, A_QUESTION);
-    const [request] = fake.requests;
+    const [request] = up.fake.requests;
     expect(request?.path).to.equal('/v1/chat/completions');
     expect(request?.headers.authorization).to.equal('Bearer sk-test');
     expect(request?.body).to.deep.include({ model: 'deepseek-chat', stream: true, temperature: 0.1, max_tokens: 512 });
@@ -80,23 +61,23 @@ describe('LLM_PROVIDER=openai replaying recorded provider streams', () => {
   });
 
   it('when no LLM_API_KEY is set (a local vLLM/Ollama), then no Authorization header is sent', async () => {
-    fake.reply({ body: [recordedBody('deepseek-chat-text-emoji.sse')] });
-    service = await startTestService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: fake.url, LLM_MODEL: 'm' });
+    up.fake.reply({ body: [recordedBody('deepseek-chat-text-emoji.sse')] });
+    const service = (up.service = await startTestService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: up.fake.url, LLM_MODEL: 'm' }));
     const reply = await postSse(service.url, A_QUESTION);
     expect(last(reply).global_output).to.deep.include({ answer_success: 1 });
-    expect(fake.requests[0]?.headers.authorization).to.equal(undefined);
+    expect(up.fake.requests[0]?.headers.authorization).to.equal(undefined);
   });
 
   it('when LLM_SYSTEM_PROMPT is set, then it is the system prompt sent upstream', async () => {
-    fake.reply({ body: [recordedBody('hunyuan-lite-text.sse')] });
+    up.fake.reply({ body: [recordedBody('hunyuan-lite-text.sse')] });
     await postSse((await start({ LLM_SYSTEM_PROMPT: '你是测试助手。' })).url, A_QUESTION);
-    const messages = fake.requests[0]?.body.messages as { role: string; content: string }[];
+    const messages = up.fake.requests[0]?.body.messages as { role: string; content: string }[];
     expect(messages[0]?.content.startsWith('你是测试助手。')).to.equal(true);
   });
 
   it('when asked on /chat/sync, then the recorded content is folded into msg_content', async () => {
     const body = recordedBody('hunyuan-lite-tool-call-zh.sse');
-    fake.reply({ body: [body] });
+    up.fake.reply({ body: [body] });
     const reply = await sendJson((await start()).url, '/chat/sync', { body: A_QUESTION });
     expect(reply.body).to.deep.include({ code: 0, err_msg: '', msg_content: recordedDeltas(body).content });
   });
@@ -104,13 +85,13 @@ describe('LLM_PROVIDER=openai replaying recorded provider streams', () => {
   it('when LLM_INCLUDE_REASONING=true, then the reasoning comes first inside <think>…</think>, then the answer', async () => {
     const body = recordedBody('deepseek-reasoner-reasoning-content.sse');
     const { content, reasoning } = recordedDeltas(body);
-    fake.reply({ body: rechunk(body, 42) });
+    up.fake.reply({ body: rechunk(body, 42) });
     const reply = await postSse((await start({ LLM_INCLUDE_REASONING: 'true' })).url, A_QUESTION);
     expect(answerOf(reply)).to.equal(`<think>${reasoning}</think>\n\n${content}`);
   });
 
   it('when the stream is a tool call with no text, then the turn ends without an answer (answer_success 0)', async () => {
-    fake.reply({ body: [recordedBody('openai-gpt-4o-mini-tool-call-usage.sse')] });
+    up.fake.reply({ body: [recordedBody('openai-gpt-4o-mini-tool-call-usage.sse')] });
     const reply = await postSse((await start()).url, A_QUESTION);
     expect(reply.frames).to.have.length(1);
     expect(last(reply)).to.deep.include({ finished: true });
@@ -120,14 +101,14 @@ describe('LLM_PROVIDER=openai replaying recorded provider streams', () => {
   it('when the Groq stream sends event: error mid-stream, then the turn fails once, logged as stream_error, not retried', async () => {
     const body = recordedBody('groq-gpt-oss-120b-midstream-error.sse');
     const { reasoning } = recordedDeltas(body);
-    fake.reply({ body: rechunk(body, 7) });
+    up.fake.reply({ body: rechunk(body, 7) });
     const svc = await start({ LLM_INCLUDE_REASONING: 'true' });
     const reply = await postSse(svc.url, A_QUESTION);
     expect(answerOf(reply)).to.equal(`<think>${reasoning}`);
     expect(last(reply)).to.deep.include({ finished: true });
     expect(last(reply).response).to.not.equal('');
     expect(last(reply).global_output).to.deep.include({ answer_success: 0 });
-    expect(fake.requests).to.have.length(1);
+    expect(up.fake.requests).to.have.length(1);
     const faults = svc.logLines().filter((l) => l.llm_error !== undefined);
     expect(faults.map((l) => l.llm_error)).to.deep.equal(['stream_error']);
     expect(String(faults[0]?.message)).to.include('tool_use_failed');

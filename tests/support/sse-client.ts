@@ -92,3 +92,10 @@ export async function sendJson(
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: JSON.parse(text) as Record<string, unknown> };
 }
+
+/** The answer a stream carried: its pieces before the final frame, joined. */
+export const answerOf = (reply: SseReply): string =>
+  reply.frames
+    .filter((f) => !f.data.finished)
+    .map((f) => f.data.response)
+    .join('');
