@@ -43,7 +43,7 @@ export class PassageIndex {
       const title = tokenize(p.doc.title);
       const text = tokenize(p.text);
       for (const term of new Set([...title, ...text])) docFrequency.set(term, (docFrequency.get(term) ?? 0) + 1);
-      indexed.push({ id, title: title.join(SEP), text: text.join(SEP) });
+      indexed.push({ id, title: title.map(keyOf).join(SEP), text: text.map(keyOf).join(SEP) });
     }
     const search = new MiniSearch<IndexedPassage>({
       fields: ['title', 'text'],
@@ -84,12 +84,12 @@ export class PassageIndex {
     const words = new Set(terms.filter((t) => t.startsWith('w:')).map((t) => t.slice(2)));
     const topical = terms.filter((t) => !isQuestionWord(t) && !(t.startsWith('b:') && words.has(t.slice(2))));
     const lookedUp = this.informative(topical.length > 0 ? topical : terms);
-    const results = this.search_.search(lookedUp.join(SEP), { tokenize: splitTerms, ...(filter ? { filter } : {}) });
+    const results = this.search_.search(lookedUp.map(keyOf).join(SEP), { tokenize: splitTerms, ...(filter ? { filter } : {}) });
     const best = results[0];
     if (!best) return [];
     // Terms too common to look up say nothing about coverage either; unknown terms count as missing.
     const judged = terms.filter((t) => lookedUp.includes(t) || !this.docFrequency.has(t));
-    const scale = this.coverage(judged, best) / best.score;
+    const scale = this.coverage(judged, new Set(best.queryTerms.map(termOf))) / best.score;
     const found: RecalledDoc[] = [];
     const seen = new Set<string>();
     for (const result of results) {
@@ -105,11 +105,13 @@ export class PassageIndex {
   }
 
   /**
-   * The distinct query terms worth looking up. In a large index a term found
-   * in over a tenth of all passages (的, 是, common bigrams) walks a long
-   * posting list for almost no ranking weight: dropping those cut query p50
-   * from 2.2 to 0.7 ms on the shared CMRC set for -0.1 pt of recall@1. Small
-   * indexes (under MIN_PRUNE_DF passages per term) keep every term.
+   * The distinct query terms worth looking up. A term found in over 3% of
+   * all passages (的, 是, common bigrams) walks a long posting list for little
+   * ranking weight, and every passage it touches costs minisearch a result
+   * object. On the shared CMRC set (948 passages) skipping them cut query p99
+   * from ~5 ms to ~1.3 ms (the tail was garbage collection of those objects)
+   * for -0.1 pt of recall@1 and no loss of recall@5. Terms found in at most
+   * MIN_PRUNE_DF passages are always kept, so small folders keep every term.
    */
   private informative(distinct: readonly string[]): string[] {
     const limit = Math.max(MIN_PRUNE_DF, COMMON_TERM_SHARE * this.passages.length);
@@ -131,9 +133,8 @@ export class PassageIndex {
    * a word the passage segments differently still counts when all of its
    * bigrams matched. Question words are left out, unless nothing else is left.
    */
-  private coverage(terms: readonly string[], result: SearchResult): number {
+  private coverage(terms: readonly string[], matched: ReadonlySet<string>): number {
     const n = this.passages.length;
-    const matched = new Set(result.queryTerms);
     const all = [...new Set(terms)];
     const topical = all.filter((t) => t.startsWith('w:') && !isQuestionWord(t));
     let total = 0;
@@ -163,9 +164,35 @@ interface IndexedPassage {
 }
 
 const SEP = '\n';
+/**
+ * How a term is spelled for minisearch: each UTF-16 unit as 4 hex digits.
+ * minisearch keeps its terms in a radix tree whose nodes scan their children
+ * one by one; spelled as they are, the CJK terms put thousands of children
+ * (one per first character) under a single node, and indexing the 948
+ * passages of the shared set took 5 s of scanning. In hex no node has more
+ * than 16 children. Prefix and fuzzy search are off, so only equality of
+ * keys matters, and the spelling is reversible (`termOf`).
+ */
+export function keyOf(term: string): string {
+  let key = '';
+  for (let i = 0; i < term.length; i++) {
+    const unit = term.charCodeAt(i);
+    key += (HEX[unit >> 8] as string) + (HEX[unit & 0xff] as string);
+  }
+  return key;
+}
+
+/** The term a `keyOf` key spells. */
+export function termOf(key: string): string {
+  let term = '';
+  for (let i = 0; i + 4 <= key.length; i += 4) term += String.fromCharCode(Number.parseInt(key.slice(i, i + 4), 16));
+  return term;
+}
+
+const HEX = Array.from({ length: 0x100 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 /** Terms are tokenized once, by `tokenize`, and handed to minisearch joined by SEP. */
 const splitTerms = (joined: string): string[] => (joined ? joined.split(SEP) : []);
 const CHUNK = 200;
-/** Query terms found in more than this share of passages are skipped (see `informative`). */
-const COMMON_TERM_SHARE = 0.1;
-const MIN_PRUNE_DF = 50;
+/** Query terms found in more than this share of passages (and more than MIN_PRUNE_DF) are skipped (see `informative`). */
+const COMMON_TERM_SHARE = 0.03;
+const MIN_PRUNE_DF = 20;
