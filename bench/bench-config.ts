@@ -1,3 +1,5 @@
+import { DEFAULT_MOCK_ANSWER } from '../src/config/sections/llm.section.js';
+
 /** The fixed request every workload sends: valid, text, no msg_id/session_id so no idempotency cache or history can short-cut it. */
 export const BENCH_BODY = JSON.stringify({
   user: 'bench-user',
@@ -5,6 +7,12 @@ export const BENCH_BODY = JSON.stringify({
   content: '怎么配置回调地址？',
   business_keys: ['it-helpdesk'],
 });
+
+/**
+ * The mock answer of the sync workloads: the service's own default, given to
+ * the floor too, so both stream and fold the same characters.
+ */
+export const MOCK_ANSWER = DEFAULT_MOCK_ANSWER;
 
 /** The 30-piece answer of the stream workloads (one ASCII character per piece). */
 export const THIRTY_PIECES = 'abcdefghijklmnopqrstuvwxyz0123';
@@ -14,6 +22,7 @@ export const BASE_ENV: Record<string, string> = {
   LLM_PROVIDER: 'mock',
   KB_PROVIDER: 'mock',
   LOG_LEVEL: 'info',
+  MOCK_LLM_ANSWER: MOCK_ANSWER,
 };
 
 /** Sizes of each workload, kept small enough for `npm run bench` to finish in under 5 minutes on 2 cores. */

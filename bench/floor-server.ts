@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
+import { MOCK_ANSWER } from './bench-config.js';
 
 export interface FloorOptions {
   readonly delayMs: number;
@@ -90,7 +91,8 @@ async function readJson(req: IncomingMessage): Promise<{ content?: string }> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const server = createFloorServer({
     delayMs: Number(process.env.MOCK_LLM_DELAY_MS ?? 20),
-    answer: process.env.MOCK_LLM_ANSWER ?? '您好！您的问题是：「{question}」。这是模拟模型的回答。',
+    // The service's own default answer unless told otherwise (the benchmark always sets it for both).
+    answer: process.env.MOCK_LLM_ANSWER ?? MOCK_ANSWER,
   });
   server.keepAliveTimeout = 65_000;
   // A burst of 1,000 connects overflows Node's default accept backlog (511); as the service does.

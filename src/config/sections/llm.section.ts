@@ -1,5 +1,8 @@
 import { bool, defineSection, int, num, str, url } from '../section.js';
 
+/** What the mock model says by default (`MOCK_LLM_ANSWER`); `{question}` becomes the question. */
+export const DEFAULT_MOCK_ANSWER = '您好！您的问题是：「{question}」。这是模拟模型的回答：配置 LLM_PROVIDER 即可接入真实的大模型。';
+
 /** Which language model answers, and how. */
 export const llmSection = defineSection({
   env: {
@@ -16,9 +19,7 @@ export const llmSection = defineSection({
     LLM_INCLUDE_REASONING: bool(false),
     LLM_CONTEXT_MAX_CHARS: int(0, 200_000, 6000),
     MOCK_LLM_DELAY_MS: int(0, 60_000, 20),
-    MOCK_LLM_ANSWER: str(
-      '您好！您的问题是：「{question}」。这是模拟模型的回答：配置 LLM_PROVIDER 即可接入真实的大模型。',
-    ),
+    MOCK_LLM_ANSWER: str(DEFAULT_MOCK_ANSWER),
   },
   build: (v) => ({
     provider: v.LLM_PROVIDER as string,
