@@ -30,6 +30,8 @@ export interface ChildServer {
   cpuMs(): Promise<number>;
   /** `process.memoryUsage()` of the child right after a full GC. */
   heapAfterGc(): Promise<NodeJS.MemoryUsage>;
+  /** The fake upstream's first-token holds (ms) since the last ask, in order; only the upstream answers. */
+  holds(): Promise<number[]>;
   stop(): Promise<void>;
 }
 
@@ -76,7 +78,8 @@ export async function startChildServer(kind: ServerKind, options: ChildServerOpt
     pid: child.pid as number,
     rss: () => readRss(child.pid as number),
     cpuMs: () => readCpuMs(child.pid as number),
-    heapAfterGc: () => askHeap(child),
+    heapAfterGc: () => ask<{ usage: NodeJS.MemoryUsage }>(child, 'heap').then((m) => m.usage),
+    holds: () => ask<{ holds: number[] }>(child, 'holds').then((m) => m.holds),
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -120,17 +123,18 @@ async function readCpuMs(pid: number): Promise<number> {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
 }
 
-async function askHeap(child: ChildProcess): Promise<NodeJS.MemoryUsage> {
-  const reply = new Promise<NodeJS.MemoryUsage>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('child did not report its heap within 10 s')), 10_000);
-    child.on('message', function onMessage(message: { kind?: string; usage?: NodeJS.MemoryUsage }) {
-      if (message?.kind !== 'heap' || !message.usage) return;
+/** Sends `kind` over IPC and waits for the child's `{ kind, ... }` answer. */
+async function ask<T>(child: ChildProcess, kind: string): Promise<T> {
+  const reply = new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`child did not answer '${kind}' within 10 s`)), 10_000);
+    child.on('message', function onMessage(message: { kind?: string }) {
+      if (message?.kind !== kind) return;
       clearTimeout(timer);
       child.off('message', onMessage);
-      resolve(message.usage);
+      resolve(message as T);
     });
   });
-  child.send('heap');
+  child.send(kind);
   return reply;
 }
 

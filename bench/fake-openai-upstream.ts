@@ -14,6 +14,12 @@ import { pathToFileURL } from 'node:url';
 export interface FakeUpstreamOptions {
   readonly firstTokenDelayMs: number;
   readonly tokens: readonly string[];
+  /**
+   * Told, per completion, how long the upstream really held its first token:
+   * from the request's end to the first token's write (the timer fires late
+   * by a varying amount, which is not the service's doing).
+   */
+  readonly onHold?: (ms: number) => void;
 }
 
 const chunk = (content: string | undefined, finish: string | null) =>
@@ -41,7 +47,9 @@ export function createFakeUpstream(options: FakeUpstreamOptions): Server {
     req.on('end', async () => {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
       res.flushHeaders();
+      const requestEnded = performance.now();
       await sleep(options.firstTokenDelayMs);
+      options.onHold?.(performance.now() - requestEnded);
       for (const token of options.tokens) {
         if (res.destroyed) return;
         res.write(chunk(token, null));
@@ -52,9 +60,17 @@ export function createFakeUpstream(options: FakeUpstreamOptions): Server {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // The benchmark asks for the holds over IPC ('holds'): they are handed over and forgotten.
+  let holds: number[] = [];
+  process.on('message', (message) => {
+    if (message !== 'holds') return;
+    process.send?.({ kind: 'holds', holds });
+    holds = [];
+  });
   const server = createFakeUpstream({
     firstTokenDelayMs: Number(process.env.FIRST_TOKEN_DELAY_MS ?? 200),
     tokens: (process.env.ANSWER_TOKENS ?? '您好,，这是,回答。').split(','),
+    onHold: (ms) => holds.push(ms),
   });
   server.keepAliveTimeout = 65_000;
   // A burst of 1,000 connects overflows Node's default accept backlog (511); as the service does.
