@@ -57,7 +57,7 @@ export async function startService(config: Config, overrides: ContainerOverrides
     extensions: [
       ...hardening.extensions,
       playgroundExtension({ enabled: config.tools.playgroundEnabled }),
-      asyncChatExtension(asyncChat),
+      asyncChatExtension(asyncChat, hardening.turnOptions),
     ],
   });
   const server = createServer(app.callback());
@@ -91,16 +91,18 @@ export async function startService(config: Config, overrides: ContainerOverrides
     log,
     lifecycle: hardening.lifecycle,
     shutdown: async (drainMs) => {
-      const how = await hardening.lifecycle.drain(server, drainMs);
-      // Answers accepted on /chat/async are still owed to their receiver: deliver them (bounded) before leaving.
+      const began = Date.now();
+      let how = await hardening.lifecycle.drain(server, drainMs);
+      // Turns accepted on /chat/async share the drain: those still running when it runs out are cut
+      // like the others (their apology is what gets pushed); then every answer owed is delivered, bounded.
       if (asyncChat) {
-        const patience = new AbortController();
-        const timedOut = sleep(drainMs, undefined, { signal: patience.signal }).then(
-          () => log.warn('async deliveries still pending at exit', { pending: asyncChat.inFlight }),
-          () => undefined,
-        );
-        await Promise.race([asyncChat.idle(), timedOut]);
-        patience.abort();
+        if (!(await settlesWithin(asyncChat.idle(), drainMs - (Date.now() - began)))) {
+          hardening.lifecycle.cutTurns();
+          how = 'cut';
+          if (!(await settlesWithin(asyncChat.idle(), drainMs))) {
+            log.warn('async deliveries still pending at exit', { pending: asyncChat.inFlight });
+          }
+        }
       }
       await release();
       return how;
@@ -113,4 +115,14 @@ export async function startService(config: Config, overrides: ContainerOverrides
         setTimeout(() => server.closeAllConnections(), 1000).unref();
       }).then(release),
   };
+}
+
+/** Whether `work` settles within `ms` (a timer's turn when `ms` <= 0). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  const patience = new AbortController();
+  try {
+    return await Promise.race([work.then(() => true), sleep(Math.max(0, ms), false, { signal: patience.signal })]);
+  } finally {
+    patience.abort();
+  }
 }

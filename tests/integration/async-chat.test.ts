@@ -133,4 +133,40 @@ describe('POST /chat/async', () => {
     expect(reply.body.err_msg).to.match(/ASYNC_PUSH_URL/);
     expect(reply.body.third_party_trace_id).to.be.a('string');
   });
+
+  it('when MAX_CONCURRENT_TURNS turns already run, then /chat/async refuses at once with 503 busy, and accepts again once they are answered', async () => {
+    receiver = new FakeReceiver([200]);
+    const llm = new ScriptedLlm(['第一个', { wait: 400 }, '回答']);
+    service = await startTestService({ ...asyncEnv(await receiver.start()), MAX_CONCURRENT_TURNS: '1' }, { llm });
+    const first = await sendJson(service.url, '/chat/async', { body });
+    expect(first.body).to.include({ code: 0, is_async_response: true });
+
+    const refused = await sendJson(service.url, '/chat/async', { body: { ...body, msg_id: 'async-2' } });
+    expect(refused.status).to.equal(503);
+    expect(refused.headers.get('retry-after')).to.equal('1');
+    expect(refused.body).to.include({ code: 50301, third_party_trace_id: refused.headers.get('x-trace-id') });
+    expect(refused.body.err_msg).to.match(/busy/);
+    const syncMeanwhile = await sendJson(service.url, '/chat/sync', { body: { ...body, msg_id: 'sync-1' } });
+    expect(syncMeanwhile.body, 'the async turn holds the only slot').to.include({ code: 50301 });
+
+    await until('the first push', () => receiver!.bodies[0]);
+    expect(llm.calls, 'the refused turn never reached the model').to.equal(1);
+    const again = await sendJson(service.url, '/chat/async', { body: { ...body, msg_id: 'async-3' } });
+    expect(again.body).to.include({ code: 0, is_async_response: true });
+    await until('the second push', () => receiver!.bodies[1]);
+    expect(receiver.bodies.map((b) => b.msg_id)).to.deep.equal(['async-1', 'async-3']);
+  });
+
+  it('when the service cuts running turns at shutdown, then an accepted async turn ends and its apology is pushed', async () => {
+    receiver = new FakeReceiver([200]);
+    service = await startTestService(asyncEnv(await receiver.start()), { llm: new ScriptedLlm(['说到一半', { hang: true }]) });
+    const ack = await sendJson(service.url, '/chat/async', { body });
+    expect(ack.body).to.include({ code: 0 });
+    await until('the turn to reach the model', () => service!.logLines().length > 0 || undefined);
+    await service.shutdown(50);
+    const pushed = await until('the apology push', () => receiver!.bodies[0]);
+    expect(pushed).to.include({ code: 50301, msg_id: 'async-1', third_party_trace_id: ack.body.third_party_trace_id });
+    expect(pushed.msg_content).to.be.a('string').and.not.equal('');
+    expect(pushed.msg_content).to.not.include('说到一半');
+  });
 });

@@ -1,5 +1,6 @@
 import type { AsyncChatUseCase } from '../../application/async-chat.use-case.js';
 import type { HttpExtension } from './app.js';
+import type { TurnOptions } from './chat.routes.js';
 import { RequestProblem } from './reply-table.js';
 
 /**
@@ -9,8 +10,17 @@ import { RequestProblem } from './reply-table.js';
  * answer is pushed to `ASYNC_PUSH_URL` later. Without a push URL (`useCase`
  * undefined) the route exists but answers 503 saying why, so a caller learns
  * what to configure instead of meeting a bare 404.
+ *
+ * Async turns count against `MAX_CONCURRENT_TURNS` like the others, from
+ * acceptance until their answer is ready: past the limit the call is refused
+ * at once (503, code 50301) rather than accepted and left to queue, so
+ * nothing acknowledged is ever dropped. At shutdown they are cut like the
+ * others, and the apology is what gets pushed.
  */
-export function asyncChatExtension(useCase: AsyncChatUseCase | undefined): HttpExtension {
+export function asyncChatExtension(
+  useCase: AsyncChatUseCase | undefined,
+  options: Pick<TurnOptions, 'gate' | 'cutSignal'> = {},
+): HttpExtension {
   return {
     routes(router, chat) {
       router.post(
@@ -24,7 +34,9 @@ export function asyncChatExtension(useCase: AsyncChatUseCase | undefined): HttpE
         chat.json,
         (ctx) => {
           const turn = chat.turnOf(ctx);
-          useCase?.accept(turn);
+          const release = options.gate ? options.gate.tryEnter() : NOTHING_TO_RELEASE;
+          if (!release) throw new RequestProblem('busy', undefined, { 'Retry-After': '1' });
+          useCase?.accept(turn, { answered: release, ...(options.cutSignal ? { signal: options.cutSignal } : {}) });
           ctx.state.outcome = 'accepted';
           ctx.status = 200;
           ctx.type = 'application/json; charset=utf-8';
@@ -35,3 +47,5 @@ export function asyncChatExtension(useCase: AsyncChatUseCase | undefined): HttpE
     },
   };
 }
+
+const NOTHING_TO_RELEASE = () => undefined;

@@ -10,7 +10,9 @@ export type RequestProblemKind =
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'internal'
-  | 'unavailable';
+  | 'unavailable'
+  /** Refused at MAX_CONCURRENT_TURNS before anything was accepted (`/chat/async`); also a turn failure. */
+  | 'busy';
 
 export interface ReplySpec {
   /** HTTP status of a refusal; a turn failure after the call was accepted still goes out as 200. */
