@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DEFAULT_SYSTEM_PROMPT } from '../../src/application/prompt-builder.js';
 import { DOC_A, FakeKnowledgeBase } from '../fakes/fake-knowledge-base.fake.js';
-import { rechunk, recordedBody, recordedDeltas } from '../support/fake-openai-server.js';
+import { rechunk, recordedBody, recordedDeltas, sseOf } from '../support/fake-openai-server.js';
 import { useFakeOpenAi } from '../support/openai-fixture.js';
 import { answerOf, postSse, sendJson, type SseReply } from '../support/sse-client.js';
 import { A_QUESTION, startTestService } from '../support/test-service.js';
@@ -88,6 +88,19 @@ describe('LLM_PROVIDER=openai replaying recorded provider streams', () => {
     up.fake.reply({ body: rechunk(body, 42) });
     const reply = await postSse((await start({ LLM_INCLUDE_REASONING: 'true' })).url, A_QUESTION);
     expect(answerOf(reply)).to.equal(`<think>${reasoning}</think>\n\n${content}`);
+  });
+
+  it('when LLM_STARTS_IN_THINK=true and the model opens with reasoning closed by a lone </think>, then only the answer reaches the caller', async () => {
+    up.fake.reply({ body: sseOf(['嗯，用户在问', '回调地址。\n</th', 'ink>\n\n请在后台', '配置回调地址。']) });
+    const reply = await postSse((await start({ LLM_STARTS_IN_THINK: 'true' })).url, A_QUESTION);
+    expect(answerOf(reply)).to.equal('请在后台配置回调地址。');
+    expect(last(reply).global_output).to.deep.include({ answer_success: 1 });
+  });
+
+  it('when LLM_STARTS_IN_THINK=true and reasoning is shown, then the template-opened block gets its <think> back', async () => {
+    up.fake.reply({ body: sseOf(['想一想', '</think>\n\n答案']) });
+    const reply = await postSse((await start({ LLM_STARTS_IN_THINK: 'true', LLM_INCLUDE_REASONING: 'true' })).url, A_QUESTION);
+    expect(answerOf(reply)).to.equal('<think>想一想</think>\n\n答案');
   });
 
   it('when the stream is a tool call with no text, then the turn ends without an answer (answer_success 0)', async () => {

@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { ThinkBlockFilter } from '../../src/adapters/llm/think-block-filter.js';
 
 /** Feeds `pieces` through a fresh filter and joins what comes out. */
-function filtered(pieces: readonly string[]): string {
-  const filter = new ThinkBlockFilter();
+function filtered(pieces: readonly string[], options: { startsInThink?: boolean } = {}): string {
+  const filter = new ThinkBlockFilter(options);
   return pieces.map((p) => filter.push(p)).join('') + filter.flush();
 }
 
@@ -39,5 +39,41 @@ describe('ThinkBlockFilter', () => {
       }),
       { seed: 20240601, numRuns: 300 },
     );
+  });
+
+  describe('when the model template opens the block (startsInThink)', () => {
+    const opened = { startsInThink: true };
+
+    it('then the reasoning up to the lone </think> and the blank lines after it are dropped', () => {
+      expect(filtered(['嗯，用户问的是', '回调地址。</think>\n\n', '在后台配置。'], opened)).to.equal('在后台配置。');
+    });
+
+    it('then nothing is sent before </think> arrives', () => {
+      const filter = new ThinkBlockFilter(opened);
+      expect(filter.push('先想一想')).to.equal('');
+      expect(filter.push('</thi')).to.equal('');
+      expect(filter.push('nk>答案')).to.equal('答案');
+    });
+
+    it('then, when no </think> ever comes, the whole text is the answer, sent at the end', () => {
+      const filter = new ThinkBlockFilter(opened);
+      expect(filter.push('直接回答：')).to.equal('');
+      expect(filter.push('在后台配置。')).to.equal('');
+      expect(filter.flush()).to.equal('直接回答：在后台配置。');
+    });
+
+    it('then a later, explicit <think> block in the answer is still dropped', () => {
+      expect(filtered(['推理</think>答：', '<think>再想</think>', '好的'], opened)).to.equal('答：好的');
+    });
+
+    it('then the same text cut anywhere gives the same answer', () => {
+      const text = '推理中 < / > 😀</think>\n答：a<b 😀';
+      fc.assert(
+        fc.property(fc.array(fc.nat(), { maxLength: 10 }), (offsets) => {
+          expect(filtered(cut(text, offsets), opened)).to.equal('答：a<b 😀');
+        }),
+        { seed: 20261123, numRuns: 200 },
+      );
+    });
   });
 });

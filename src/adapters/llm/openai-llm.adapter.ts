@@ -27,6 +27,12 @@ export interface OpenAiLlmOptions {
   readonly retryBaseDelayMs?: number;
   /** Pass reasoning through, wrapped in `<think>…</think>` (`LLM_INCLUDE_REASONING`). */
   readonly includeReasoning: boolean;
+  /**
+   * The model's template opens `<think>` in the prompt, so its output starts
+   * inside reasoning and only `</think>` shows (`LLM_STARTS_IN_THINK`). With
+   * reasoning hidden, text up to the first `</think>` is dropped (see `ThinkBlockFilter`).
+   */
+  readonly startsInThink?: boolean;
   /** Where upstream faults are reported (default: nowhere). */
   readonly log?: LoggerPort;
 }
@@ -101,8 +107,10 @@ export class OpenAiLlm implements LlmPort {
       clearTimeout(idle);
       idle = timeout('idle_timeout', this.options.idleTimeoutMs);
     };
-    const think = this.options.includeReasoning ? undefined : new ThinkBlockFilter();
+    const think = this.options.includeReasoning ? undefined : new ThinkBlockFilter({ startsInThink: this.options.startsInThink });
+    // Shown reasoning of a template-opened block gets its opening tag back with the first text.
     let reasoning = false;
+    let opened = !(this.options.includeReasoning && this.options.startsInThink);
     let response: IncomingMessage | undefined;
     let done = false;
     try {
@@ -129,9 +137,11 @@ export class OpenAiLlm implements LlmPort {
         if (chunk.reasoning && this.options.includeReasoning) {
           yield reasoning ? chunk.reasoning : `<think>${chunk.reasoning}`;
           reasoning = true;
+          opened = true; // the server split the reasoning out: nothing was left open by the template
         }
         if (chunk.content) {
-          const text = think ? think.push(chunk.content) : `${reasoning ? '</think>\n\n' : ''}${chunk.content}`;
+          const text = think ? think.push(chunk.content) : `${opened ? '' : '<think>'}${reasoning ? '</think>\n\n' : ''}${chunk.content}`;
+          opened = true;
           reasoning = false;
           if (text) yield text;
         }

@@ -13,8 +13,35 @@ export class ThinkBlockFilter {
   private inside = false;
   private held = '';
   private trimNext = false;
+  /**
+   * While the output may still be an unopened block (`startsInThink`): all
+   * text so far, kept in case no `</think>` ever comes and it was the answer.
+   */
+  private unopened?: string;
+
+  /**
+   * `startsInThink`: the model's chat template opens `<think>` in the prompt
+   * (DeepSeek-R1 distills on vLLM or Ollama without a reasoning parser), so
+   * its output starts inside the block and only the closing tag shows. Text up
+   * to the first `</think>` is then dropped; when the stream ends without one,
+   * the model did not reason and that text is the answer, sent at the end.
+   */
+  constructor(options: { startsInThink?: boolean } = {}) {
+    if (options.startsInThink) this.unopened = '';
+  }
 
   push(piece: string): string {
+    if (this.unopened !== undefined) {
+      const text = this.unopened + piece;
+      const at = text.indexOf(CLOSE);
+      if (at < 0) {
+        this.unopened = text;
+        return '';
+      }
+      this.unopened = undefined;
+      this.trimNext = true;
+      return this.push(text.slice(at + CLOSE.length));
+    }
     let text = this.held + piece;
     this.held = '';
     let out = '';
@@ -37,6 +64,12 @@ export class ThinkBlockFilter {
 
   /** What is still held back once the stream ends (an unclosed block is dropped). */
   flush(): string {
+    if (this.unopened !== undefined) {
+      // No `</think>` came: there was no reasoning, all of it is the answer (with any `<think>` blocks of its own dropped).
+      const text = this.unopened;
+      this.unopened = undefined;
+      return this.push(text) + this.flush();
+    }
     const rest = this.inside ? '' : this.visible(this.held);
     this.held = '';
     return rest;

@@ -17,6 +17,7 @@ export const llmSection = defineSection({
     LLM_IDLE_TIMEOUT_MS: int(100, 600_000, 20_000),
     LLM_MAX_RETRIES: int(0, 10, 2),
     LLM_INCLUDE_REASONING: bool(false),
+    LLM_STARTS_IN_THINK: bool(false),
     LLM_CONTEXT_MAX_CHARS: int(0, 200_000, 6000),
     MOCK_LLM_DELAY_MS: int(0, 60_000, 20),
     MOCK_LLM_ANSWER: str(DEFAULT_MOCK_ANSWER),
@@ -39,6 +40,8 @@ export const llmSection = defineSection({
     maxRetries: v.LLM_MAX_RETRIES as number,
     /** Pass reasoning (`reasoning_content`, `<think>` blocks) through as part of the answer. */
     includeReasoning: v.LLM_INCLUDE_REASONING as boolean,
+    /** The model's template opens `<think>` in the prompt: its output begins inside reasoning. */
+    startsInThink: v.LLM_STARTS_IN_THINK as boolean,
     /** Upper bound on the characters of recalled passages put into the prompt. */
     contextMaxChars: v.LLM_CONTEXT_MAX_CHARS as number,
     /** Delay between the mock model's pieces. */
