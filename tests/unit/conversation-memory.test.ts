@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { digest, sessionKey } from '../../src/application/conversation-memory.js';
 import type { LlmPort, LlmPrompt } from '../../src/application/ports/llm.port.js';
 import { TurnFailure } from '../../src/domain/turn-failure.js';
 import { ScriptedLlm } from '../fakes/scripted-llm.fake.js';
@@ -101,5 +102,27 @@ describe('conversation memory in the use cases', () => {
     expect(answer.outcome.answered).to.equal(true);
     expect(answer.text).to.equal('答一。');
     expect(store.calls).to.include.members(['history', 'append', 'claimTurn']);
+  });
+});
+
+describe('conversation keys', () => {
+  it('when the ids are short, then the key is their JSON as it is, prefixed by what identifies the conversation', () => {
+    expect(sessionKey(aTurn({ sessionId: 's-1' }))).to.equal('s:["s-1"]');
+    expect(sessionKey(aTurn({ sessionId: undefined, user: 'zhangsan', businessKeys: ['b', 'a'] }))).to.equal('u:["zhangsan","a","b"]');
+  });
+
+  it('when the ids are long, then the key is a fixed-length hash that still tells them apart', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `space-${i}`);
+    const a = digest(['zhangsan', ...many]);
+    const b = digest(['lisi', ...many]);
+    expect(a).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(b).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(a).to.not.equal(b);
+  });
+
+  it('when business keys come in another order, then it is the same conversation', () => {
+    const one = sessionKey(aTurn({ sessionId: undefined, user: 'u', businessKeys: ['x', 'y'] }));
+    const other = sessionKey(aTurn({ sessionId: undefined, user: 'u', businessKeys: ['y', 'x'] }));
+    expect(one).to.equal(other);
   });
 });

@@ -10,6 +10,23 @@ export interface LoggerOptions {
   readonly stream?: Writable;
 }
 
+const MESSAGE = Symbol.for('message');
+const safeJson = winston.format.json();
+
+/**
+ * The line as JSON. Plain `JSON.stringify` first: winston's `json()` (safe-stable-stringify,
+ * sorted keys) cost ~8 µs more per line, and every call writes one. Values plain JSON cannot
+ * hold (a BigInt, a cycle) fall back to `json()`.
+ */
+const jsonLine = winston.format((info) => {
+  try {
+    (info as Record<symbol, unknown>)[MESSAGE] = JSON.stringify(info);
+    return info;
+  } catch {
+    return safeJson.transform(info, safeJson.options);
+  }
+});
+
 /** Winston behind the `LoggerPort`: JSON lines by default, readable lines on a terminal. */
 export class WinstonLogger implements LoggerPort {
   private readonly logger: winston.Logger;
@@ -23,7 +40,7 @@ export class WinstonLogger implements LoggerPort {
         winston.format.timestamp(),
         pretty
           ? winston.format.combine(winston.format.colorize(), winston.format.simple())
-          : winston.format.json(),
+          : jsonLine(),
       ),
       transports: [new winston.transports.Stream({ stream })],
     });
