@@ -90,6 +90,14 @@ describe('LLM_PROVIDER=openai replaying recorded provider streams', () => {
     expect(answerOf(reply)).to.equal(`<think>${reasoning}</think>\n\n${content}`);
   });
 
+  it('when LLM_MAX_TOKENS_PARAM=max_completion_tokens, then the limit goes in that field and max_tokens is not sent', async () => {
+    up.fake.reply({ body: sseOf(['好的']) });
+    await postSse((await start({ LLM_MAX_TOKENS: '256', LLM_MAX_TOKENS_PARAM: 'max_completion_tokens' })).url, A_QUESTION);
+    const [request] = up.fake.requests;
+    expect(request?.body).to.include({ max_completion_tokens: 256 });
+    expect(request?.body).to.not.have.property('max_tokens');
+  });
+
   it('when LLM_STARTS_IN_THINK=true and the model opens with reasoning closed by a lone </think>, then only the answer reaches the caller', async () => {
     up.fake.reply({ body: sseOf(['嗯，用户在问', '回调地址。\n</th', 'ink>\n\n请在后台', '配置回调地址。']) });
     const reply = await postSse((await start({ LLM_STARTS_IN_THINK: 'true' })).url, A_QUESTION);

@@ -34,7 +34,7 @@ describe('LLM settings', () => {
   });
 
   it('when tuning values are out of range, then each one is named', () => {
-    const problems = problemsOf({ LLM_TEMPERATURE: '3', LLM_MAX_RETRIES: '-1', LLM_BASE_URL: 'ftp://x' });
-    for (const name of ['LLM_TEMPERATURE', 'LLM_MAX_RETRIES', 'LLM_BASE_URL']) expect(problems).to.include(name);
+    const problems = problemsOf({ LLM_TEMPERATURE: '3', LLM_MAX_RETRIES: '-1', LLM_BASE_URL: 'ftp://x', LLM_MAX_TOKENS_PARAM: 'maxTokens' });
+    for (const name of ['LLM_TEMPERATURE', 'LLM_MAX_RETRIES', 'LLM_BASE_URL', 'LLM_MAX_TOKENS_PARAM']) expect(problems).to.include(name);
   });
 });

@@ -17,6 +17,8 @@ export interface OpenAiLlmOptions {
   readonly model: string;
   readonly temperature?: number;
   readonly maxTokens?: number;
+  /** The field that carries `maxTokens` (`LLM_MAX_TOKENS_PARAM`, default `max_tokens`; OpenAI's o-series and GPT-5 want `max_completion_tokens`). */
+  readonly maxTokensParam?: 'max_tokens' | 'max_completion_tokens';
   /** From sending a request to the first token (answer or reasoning) (`LLM_FIRST_TOKEN_TIMEOUT_MS`). */
   readonly firstTokenTimeoutMs: number;
   /** Longest silence once the response headers are in, between SSE events or `:` keep-alive comments (`LLM_IDLE_TIMEOUT_MS`). */
@@ -47,6 +49,7 @@ interface ChatCompletionRequest {
   readonly stream: true;
   readonly temperature?: number;
   readonly max_tokens?: number;
+  readonly max_completion_tokens?: number;
 }
 
 const SILENT: LoggerPort = { debug() {}, info() {}, warn() {}, error() {} };
@@ -163,7 +166,7 @@ export class OpenAiLlm implements LlmPort {
       messages: prompt.messages.map((m) => ({ role: m.role, content: m.content })),
       stream: true,
       ...(this.options.temperature === undefined ? {} : { temperature: this.options.temperature }),
-      ...(this.options.maxTokens === undefined ? {} : { max_tokens: this.options.maxTokens }),
+      ...(this.options.maxTokens === undefined ? {} : { [this.options.maxTokensParam ?? 'max_tokens']: this.options.maxTokens }),
     };
   }
 

@@ -16,6 +16,7 @@ export const llmSection = defineSection({
     LLM_FIRST_TOKEN_TIMEOUT_MS: int(100, 600_000, 30_000),
     LLM_IDLE_TIMEOUT_MS: int(100, 600_000, 20_000),
     LLM_MAX_RETRIES: int(0, 10, 2),
+    LLM_MAX_TOKENS_PARAM: { enum: ['max_tokens', 'max_completion_tokens'], default: 'max_tokens' },
     LLM_INCLUDE_REASONING: bool(false),
     LLM_STARTS_IN_THINK: bool(false),
     LLM_CONTEXT_MAX_CHARS: int(0, 200_000, 6000),
@@ -32,6 +33,8 @@ export const llmSection = defineSection({
     temperature: v.LLM_TEMPERATURE as number,
     /** `max_tokens` sent upstream; unset leaves the provider's default. */
     maxTokens: v.LLM_MAX_TOKENS as number | undefined,
+    /** Which request field carries `maxTokens`: OpenAI's reasoning models refuse `max_tokens`. */
+    maxTokensParam: v.LLM_MAX_TOKENS_PARAM as 'max_tokens' | 'max_completion_tokens',
     /** From sending a request to the first token (answer or reasoning). */
     firstTokenTimeoutMs: v.LLM_FIRST_TOKEN_TIMEOUT_MS as number,
     /** Longest upstream silence once its response headers arrived. */
