@@ -51,7 +51,7 @@ export async function streamChat(
         written = sse.write(sseFrame(event.text, false));
       } else {
         outcome = event.outcome;
-        written = sse.write(finalFrame(outcome));
+        sse.finish(finalFrame(outcome));
       }
       if (written) await written; // only while the reader lags
       ctx.state.firstFrameAt ??= Date.now();
@@ -62,7 +62,7 @@ export async function streamChat(
       const fallback: TurnOutcome = { answered: false, failure: 'internal', recall: { docs: [], ok: false } };
       outcome = fallback;
       try {
-        await sse.write(finalFrame(fallback));
+        sse.finish(finalFrame(fallback));
       } catch {
         // the caller is gone as well: nothing left to tell
       }

@@ -92,6 +92,17 @@ export class SseWriter {
     if (!this.usable) throw new CallerGone();
   }
 
+  /**
+   * Writes the last frame and ends the response with it, in one write: the
+   * protocol lets nothing follow it. Throws `CallerGone` when the caller is gone.
+   */
+  finish(frame: string): void {
+    if (!this.usable) throw new CallerGone();
+    clearTimeout(this.idle);
+    this.res.end(frame);
+  }
+
+  /** Ends the response (no-op once `finish` has). */
   end(): void {
     clearTimeout(this.idle);
     if (this.usable) this.res.end();
