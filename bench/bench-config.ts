@@ -8,12 +8,6 @@ export const BENCH_BODY = JSON.stringify({
   business_keys: ['it-helpdesk'],
 });
 
-/**
- * The mock answer of the sync workloads: the service's own default, given to
- * the floor too, so both stream and fold the same characters.
- */
-export const MOCK_ANSWER = DEFAULT_MOCK_ANSWER;
-
 /** The 30-piece answer of the stream workloads (one ASCII character per piece). */
 export const THIRTY_PIECES = 'abcdefghijklmnopqrstuvwxyz0123';
 
@@ -22,7 +16,8 @@ export const BASE_ENV: Record<string, string> = {
   LLM_PROVIDER: 'mock',
   KB_PROVIDER: 'mock',
   LOG_LEVEL: 'info',
-  MOCK_LLM_ANSWER: MOCK_ANSWER,
+  // The service's own default, given to the floor too, so both stream and fold the same characters.
+  MOCK_LLM_ANSWER: DEFAULT_MOCK_ANSWER,
 };
 
 /** Sizes of each workload, kept small enough for `npm run bench` to finish in under 5 minutes on 2 cores. */

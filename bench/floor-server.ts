@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { MOCK_ANSWER } from './bench-config.js';
+import { DEFAULT_MOCK_ANSWER } from '../src/config/sections/llm.section.js';
 
 export interface FloorOptions {
   readonly delayMs: number;
@@ -92,7 +92,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const server = createFloorServer({
     delayMs: Number(process.env.MOCK_LLM_DELAY_MS ?? 20),
     // The service's own default answer unless told otherwise (the benchmark always sets it for both).
-    answer: process.env.MOCK_LLM_ANSWER ?? MOCK_ANSWER,
+    answer: process.env.MOCK_LLM_ANSWER ?? DEFAULT_MOCK_ANSWER,
   });
   server.keepAliveTimeout = 65_000;
   // A burst of 1,000 connects overflows Node's default accept backlog (511); as the service does.

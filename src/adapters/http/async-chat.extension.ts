@@ -2,6 +2,7 @@ import type { AsyncChatUseCase } from '../../application/async-chat.use-case.js'
 import type { HttpExtension } from './app.js';
 import type { TurnOptions } from './chat.routes.js';
 import { RequestProblem } from './reply-table.js';
+import { enterGate } from './turn-gate.js';
 
 /**
  * `POST /chat/async`: the same body, validation and error replies as
@@ -34,7 +35,7 @@ export function asyncChatExtension(
         chat.json,
         (ctx) => {
           const turn = chat.turnOf(ctx);
-          const release = options.gate ? options.gate.tryEnter() : NOTHING_TO_RELEASE;
+          const release = enterGate(options.gate);
           if (!release) throw new RequestProblem('busy', undefined, { 'Retry-After': '1' });
           useCase?.accept(turn, { answered: release, ...(options.cutSignal ? { signal: options.cutSignal } : {}) });
           ctx.state.outcome = 'accepted';
@@ -47,5 +48,3 @@ export function asyncChatExtension(
     },
   };
 }
-
-const NOTHING_TO_RELEASE = () => undefined;

@@ -8,7 +8,7 @@ import { CallerGone } from '../../domain/turn-failure.js';
 import type { CallState } from './call-state.js';
 import { finalFrame, sseFrame, syncReply } from './protocol-encoder.js';
 import { SseWriter, type StreamObserver } from './sse-writer.js';
-import type { TurnGate } from './turn-gate.js';
+import { enterGate, type TurnGate } from './turn-gate.js';
 
 export type CallContext = ParameterizedContext<CallState>;
 
@@ -35,7 +35,7 @@ export async function streamChat(
   useCase: StreamChatUseCase,
   options: TurnOptions,
 ): Promise<void> {
-  const release = options.gate ? options.gate.tryEnter() : () => undefined;
+  const release = enterGate(options.gate);
   const { signal, dispose } = turnSignal(ctx, options.cutSignal);
   const sse = new SseWriter(ctx.res, options.slowReaderMs, { keepAliveMs: options.keepAliveMs, observer: options.streams });
   ctx.respond = false; // we own the socket from here; Koa must not write a body
@@ -84,7 +84,7 @@ export async function syncChat(
   useCase: SyncChatUseCase,
   options: Partial<TurnOptions> = {},
 ): Promise<void> {
-  const release = options.gate ? options.gate.tryEnter() : () => undefined;
+  const release = enterGate(options.gate);
   const { signal, dispose } = turnSignal(ctx, options.cutSignal);
   try {
     const answer = release ? await useCase.execute(turn, signal) : { text: '', outcome: BUSY };

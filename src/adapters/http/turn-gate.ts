@@ -24,3 +24,11 @@ export class TurnGate {
     return this.running;
   }
 }
+
+/** Where no gate limits turns: every call gets in, and leaving is nothing to do. */
+const UNGATED = () => undefined;
+
+/** `gate.tryEnter()`, or a no-op release when no gate is configured. */
+export function enterGate(gate: TurnGate | undefined): (() => void) | undefined {
+  return gate ? gate.tryEnter() : UNGATED;
+}

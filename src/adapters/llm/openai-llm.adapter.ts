@@ -111,8 +111,8 @@ export class OpenAiLlm implements LlmPort {
       idle = timeout('idle_timeout', this.options.idleTimeoutMs);
     };
     const think = this.options.includeReasoning ? undefined : new ThinkBlockFilter({ startsInThink: this.options.startsInThink });
-    // Shown reasoning of a template-opened block gets its opening tag back with the first text.
     let reasoning = false;
+    // Shown reasoning of a template-opened block gets its opening tag back with the first text.
     let opened = !(this.options.includeReasoning && this.options.startsInThink);
     let response: IncomingMessage | undefined;
     let done = false;
