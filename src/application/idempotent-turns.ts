@@ -1,6 +1,6 @@
 import type { ChatTurn } from '../domain/chat-turn.js';
 import { EMPTY_RECALL } from '../domain/recall-result.js';
-import type { TurnEvent, TurnOutcome } from '../domain/turn-event.js';
+import type { TurnOutcome, TurnSink } from '../domain/turn-event.js';
 import { CallerGone, DeadlineExceeded, TurnFailure } from '../domain/turn-failure.js';
 import { raceAbort } from './abortable.js';
 import { digest, messageOf } from './conversation-memory.js';
@@ -42,13 +42,9 @@ export class IdempotentTurns {
     return Boolean(turn.msgId) && this.policy.ttlMs !== 0;
   }
 
-  /** The events of `answer()` — or of the first call with the same `msg_id`, replayed. */
-  async *run(
-    turn: ChatTurn,
-    callerSignal: AbortSignal,
-    answer: () => AsyncIterable<TurnEvent>,
-  ): AsyncGenerator<TurnEvent, void, undefined> {
-    if (!this.covers(turn)) return yield* answer();
+  /** Hands `sink` the events of `answer()` — or of the first call with the same `msg_id`, replayed. */
+  async run(turn: ChatTurn, callerSignal: AbortSignal, sink: TurnSink, answer: (sink: TurnSink) => Promise<void>): Promise<void> {
+    if (!this.covers(turn)) return answer(sink);
     const key = turnKey(turn);
     const deadline = new AbortController();
     const timer = setTimeout(
@@ -62,7 +58,7 @@ export class IdempotentTurns {
         const first = this.inFlight.get(key);
         if (first) {
           const finished = await raceAbort(first, signal);
-          if (finished) return yield* this.replay(finished, turn.traceId);
+          if (finished) return await this.replay(finished, turn.traceId, sink);
           continue; // the first call failed or was dropped: try afresh
         }
         let settle: (finished: FinishedTurn | undefined) => void = () => undefined;
@@ -72,10 +68,10 @@ export class IdempotentTurns {
           const found = await this.claim(key, signal, turn.traceId);
           if (typeof found === 'object') {
             settle((finished = found));
-            return yield* this.replay(found, turn.traceId);
+            return await this.replay(found, turn.traceId, sink);
           }
           answering = true;
-          finished = yield* this.answerOnce(key, turn.traceId, answer, found === 'claimed', settle);
+          finished = await this.answerOnce(key, turn.traceId, sink, answer, found === 'claimed', settle);
           return;
         } finally {
           this.inFlight.delete(key);
@@ -87,7 +83,7 @@ export class IdempotentTurns {
       const reason = signal.aborted ? signal.reason : error;
       if (!(reason instanceof TurnFailure)) throw reason instanceof CallerGone ? reason : new CallerGone();
       this.log.warn('turn failed', { traceId: turn.traceId, failure: reason.kind, error: `waiting for the first call of this msg_id: ${reason.message}` });
-      yield { kind: 'end', outcome: { answered: false, failure: reason.kind, recall: EMPTY_RECALL } };
+      await sink({ kind: 'end', outcome: { answered: false, failure: reason.kind, recall: EMPTY_RECALL } });
     } finally {
       clearTimeout(timer);
     }
@@ -110,17 +106,18 @@ export class IdempotentTurns {
     }
   }
 
-  private async *answerOnce(
+  private async answerOnce(
     key: string,
     traceId: string,
-    answer: () => AsyncIterable<TurnEvent>,
+    sink: TurnSink,
+    answer: (sink: TurnSink) => Promise<void>,
     useStore: boolean,
     settle: (finished: FinishedTurn) => void,
-  ): AsyncGenerator<TurnEvent, FinishedTurn | undefined, undefined> {
+  ): Promise<FinishedTurn | undefined> {
     const pieces: string[] = [];
     let finished: FinishedTurn | undefined;
     try {
-      for await (const event of answer()) {
+      await answer(async (event) => {
         if (event.kind === 'piece') pieces.push(event.text);
         else if (!event.outcome.failure) {
           finished = { pieces, outcome: forReplay(event.outcome) };
@@ -132,8 +129,8 @@ export class IdempotentTurns {
               .catch((error: unknown) => this.log.debug('answer not recorded for repeats', { traceId, error: messageOf(error) }));
           }
         }
-        yield event;
-      }
+        await sink(event);
+      });
     } finally {
       if (!finished && useStore) {
         this.store.releaseTurn(key).catch((error: unknown) => this.log.debug('claim not released', { traceId, error: messageOf(error) }));
@@ -142,10 +139,10 @@ export class IdempotentTurns {
     return finished;
   }
 
-  private *replay(finished: FinishedTurn, traceId: string): Generator<TurnEvent, void, undefined> {
+  private async replay(finished: FinishedTurn, traceId: string, sink: TurnSink): Promise<void> {
     this.log.info('msg_id repeated; replaying the answer of its first call', { traceId, pieces: finished.pieces.length });
-    for (const text of finished.pieces) yield { kind: 'piece', text };
-    yield { kind: 'end', outcome: finished.outcome };
+    for (const text of finished.pieces) await sink({ kind: 'piece', text });
+    await sink({ kind: 'end', outcome: finished.outcome });
   }
 }
 

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { ChatTurn } from '../domain/chat-turn.js';
 import { EMPTY_RECALL, type RecallResult } from '../domain/recall-result.js';
-import type { TurnEvent } from '../domain/turn-event.js';
+import type { TurnEvent, TurnSink } from '../domain/turn-event.js';
 import { CallerGone, DeadlineExceeded, TurnFailure, type TurnFailureKind } from '../domain/turn-failure.js';
 import { AbortRace } from './abortable.js';
 import type { ConversationMemory } from './conversation-memory.js';
@@ -35,18 +35,21 @@ export class StreamChatUseCase {
   ) {}
 
   /**
-   * The turn's events. A plain method returning the generator (not a `yield*`
-   * wrapper), and idempotency only for turns it covers: every layer here is
-   * paid again for every piece of every answer.
+   * Answers `turn`, handing each event to `sink` as it is produced, and
+   * resolves once the `end` event was handed over. When `sink` returns a
+   * promise (its reader lags) the turn waits for it before the next piece.
+   * Rejects with `CallerGone` when the caller hangs up. Events are pushed, not
+   * pulled through a generator: every layer here is paid again for every
+   * piece of every answer.
    */
-  execute(turn: ChatTurn, callerSignal: AbortSignal): AsyncGenerator<TurnEvent, void, undefined> {
+  run(turn: ChatTurn, callerSignal: AbortSignal, sink: TurnSink): Promise<void> {
     if (this.idempotency?.covers(turn)) {
-      return this.idempotency.run(turn, callerSignal, () => this.answer(turn, callerSignal));
+      return this.idempotency.run(turn, callerSignal, sink, (recording) => this.answer(turn, callerSignal, recording));
     }
-    return this.answer(turn, callerSignal);
+    return this.answer(turn, callerSignal, sink);
   }
 
-  private async *answer(turn: ChatTurn, callerSignal: AbortSignal): AsyncGenerator<TurnEvent, void, undefined> {
+  private async answer(turn: ChatTurn, callerSignal: AbortSignal, sink: TurnSink): Promise<void> {
     const turnControl = new AbortController();
     const signal = turnControl.signal;
     const deadline = setTimeout(
@@ -71,8 +74,8 @@ export class StreamChatUseCase {
     let failedPort: TurnFailureKind = 'internal';
     try {
       if (turn.msgType !== 'text') {
-        yield { kind: 'piece', text: this.policy.unsupportedMsgTypeReply };
-        yield { kind: 'end', outcome: { answered: false, recall } };
+        await hand(sink, { kind: 'piece', text: this.policy.unsupportedMsgTypeReply });
+        await hand(sink, { kind: 'end', outcome: { answered: false, recall } });
         return;
       }
       const history = this.memory ? this.memory.history(turn, signal) : NO_HISTORY;
@@ -81,8 +84,8 @@ export class StreamChatUseCase {
       recall = await race.race(this.knowledgeBase.recall(query, signal));
       failedPort = 'internal';
       if (recall.docs.length === 0 && this.policy.noRecallReply) {
-        yield { kind: 'piece', text: this.policy.noRecallReply };
-        yield { kind: 'end', outcome: { answered: false, recall } };
+        await hand(sink, { kind: 'piece', text: this.policy.noRecallReply });
+        await hand(sink, { kind: 'end', outcome: { answered: false, recall } });
         return;
       }
       const prompt = this.prompts.build(turn, recall, await history);
@@ -98,7 +101,8 @@ export class StreamChatUseCase {
         if (text) {
           answered = true;
           whole += text;
-          yield { kind: 'piece', text };
+          const lagging = hand(sink, { kind: 'piece', text });
+          if (lagging) await race.race(lagging);
         }
       }
       piecesDone = true;
@@ -107,22 +111,25 @@ export class StreamChatUseCase {
       if (tail) {
         answered = true;
         whole += tail;
-        yield { kind: 'piece', text: tail };
+        const lagging = hand(sink, { kind: 'piece', text: tail });
+        if (lagging) await race.race(lagging);
       }
       if (!answered) throw new TurnFailure('empty_answer', 'the model returned an empty answer');
       // Only a whole answer is remembered; the store is bounded by its own short timeouts.
       if (this.memory) await race.race(this.memory.remember(turn, whole)).catch(() => undefined);
       settled = true;
-      yield { kind: 'end', outcome: { answered: true, recall } };
+      await hand(sink, { kind: 'end', outcome: { answered: true, recall } });
     } catch (error) {
       if (signal.reason instanceof CallerGone) {
         this.log.info('caller hung up; turn cancelled', { traceId: turn.traceId });
         throw signal.reason;
       }
+      // The receiver's own failure (a reader too slow, a socket gone) is not the turn's: it goes back as it was.
+      if (error instanceof ReceiverFailed) throw error.cause;
       const cause = blame(failedPort, error, signal);
       const failure = this.classify(cause, turn.traceId);
       const failureReason = cause instanceof TurnFailure ? cause.reason : undefined;
-      yield { kind: 'end', outcome: { answered: false, failure, ...(failureReason ? { failureReason } : {}), recall } };
+      await sink({ kind: 'end', outcome: { answered: false, failure, ...(failureReason ? { failureReason } : {}), recall } });
     } finally {
       race.dispose();
       clearTimeout(deadline);
@@ -144,6 +151,24 @@ export class StreamChatUseCase {
       this.log.warn('turn failed', { traceId, failure: kind, error: message });
     }
     return kind;
+  }
+}
+
+/** Wraps what the sink threw, so it is not taken for a failure of the port being awaited. */
+class ReceiverFailed {
+  constructor(readonly cause: unknown) {}
+}
+
+const receiverFailed = (error: unknown): never => {
+  throw new ReceiverFailed(error);
+};
+
+/** Hands `event` to `sink`; its failure, now or when its promise settles, comes back as `ReceiverFailed`. */
+function hand(sink: TurnSink, event: TurnEvent): Promise<void> | undefined {
+  try {
+    return sink(event)?.catch(receiverFailed);
+  } catch (error) {
+    return receiverFailed(error);
   }
 }
 

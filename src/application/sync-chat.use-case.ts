@@ -11,7 +11,7 @@ export interface SyncAnswer {
 }
 
 /**
- * Answers one turn in one reply by folding the streamed turn, so both
+ * Answers one turn in one reply by collecting the streamed turn's events, so both
  * endpoints share one path (and one deadline, one failure handling).
  */
 @injectable()
@@ -20,10 +20,12 @@ export class SyncChatUseCase {
 
   async execute(turn: ChatTurn, callerSignal: AbortSignal): Promise<SyncAnswer> {
     let text = '';
-    for await (const event of this.stream.execute(turn, callerSignal)) {
+    let outcome: TurnOutcome | undefined;
+    await this.stream.run(turn, callerSignal, (event) => {
       if (event.kind === 'piece') text += event.text;
-      else return { text, outcome: event.outcome };
-    }
-    throw new Error('the turn ended without an outcome');
+      else outcome = event.outcome;
+    });
+    if (!outcome) throw new Error('the turn ended without an outcome');
+    return { text, outcome };
   }
 }

@@ -16,3 +16,9 @@ export interface TurnOutcome {
 export type TurnEvent =
   | { readonly kind: 'piece'; readonly text: string }
   | { readonly kind: 'end'; readonly outcome: TurnOutcome };
+
+/**
+ * Where a turn hands its events, in order. Returns a promise only when the
+ * receiver lags (a slow reader): the turn then waits for it before going on.
+ */
+export type TurnSink = (event: TurnEvent) => void | Promise<void>;

@@ -37,8 +37,11 @@ export function useCases(
   return { stream, sync: new SyncChatUseCase(stream), log, kb };
 }
 
-export async function collect(events: AsyncIterable<TurnEvent>): Promise<TurnEvent[]> {
+/** Every event the use case hands over for `turn`, in order. */
+export async function collect(stream: StreamChatUseCase, turn: ChatTurn, signal: AbortSignal): Promise<TurnEvent[]> {
   const all: TurnEvent[] = [];
-  for await (const e of events) all.push(e);
+  await stream.run(turn, signal, (e) => {
+    all.push(e);
+  });
   return all;
 }

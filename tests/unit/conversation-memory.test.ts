@@ -66,7 +66,7 @@ describe('conversation memory in the use cases', () => {
   it('when the deadline cuts the answer, then the partial answer is not remembered', async () => {
     const llm = new ScriptedLlm(['一半的回答', { wait: 1000 }, '另一半']);
     const { stream, store } = rememberingUseCases(llm, { deadlineMs: 150 });
-    const events = await collect(stream.execute(aTurn({ sessionId: 's-1' }), never));
+    const events = await collect(stream, aTurn({ sessionId: 's-1' }), never);
     expect(events.at(-1)).to.deep.include({ kind: 'end' });
     expect((events.at(-1) as { outcome: { failure?: string } }).outcome.failure).to.equal('deadline');
     expect(store.allExchanges()).to.deep.equal([]);

@@ -16,8 +16,8 @@ describe('idempotency on msg_id in the use cases', () => {
   it('when a finished msg_id is repeated on the stream, then the same pieces and outcome are replayed and the LLM is not called again', async () => {
     const llm = new ScriptedLlm(['在后台', '填写', '回调地址。']);
     const { stream } = rememberingUseCases(llm);
-    const first = await collect(stream.execute(aTurn({ msgId: 'm-1', traceId: 't-1' }), never));
-    const repeat = await collect(stream.execute(aTurn({ msgId: 'm-1', traceId: 't-2' }), never));
+    const first = await collect(stream, aTurn({ msgId: 'm-1', traceId: 't-1' }), never);
+    const repeat = await collect(stream, aTurn({ msgId: 'm-1', traceId: 't-2' }), never);
     expect(llm.calls).to.equal(1);
     expect(pieces(repeat)).to.deep.equal(['在后台', '填写', '回调地址。']);
     expect(pieces(repeat)).to.deep.equal(pieces(first));
@@ -42,7 +42,7 @@ describe('idempotency on msg_id in the use cases', () => {
     const [a, b, c] = await Promise.all([
       sync.execute(aTurn({ msgId: 'm-1' }), never),
       sync.execute(aTurn({ msgId: 'm-1' }), never),
-      collect(stream.execute(aTurn({ msgId: 'm-1' }), never)),
+      collect(stream, aTurn({ msgId: 'm-1' }), never),
     ]);
     expect(llm.calls).to.equal(1);
     expect([a.text, b.text, pieces(c).join('')]).to.deep.equal(['慢回答', '慢回答', '慢回答']);

@@ -3,7 +3,7 @@ import type { StreamChatUseCase } from '../../application/stream-chat.use-case.j
 import type { SyncChatUseCase } from '../../application/sync-chat.use-case.js';
 import type { ChatTurn } from '../../domain/chat-turn.js';
 import { EMPTY_RECALL } from '../../domain/recall-result.js';
-import type { TurnOutcome } from '../../domain/turn-event.js';
+import type { TurnOutcome, TurnSink } from '../../domain/turn-event.js';
 import { CallerGone } from '../../domain/turn-failure.js';
 import type { CallState } from './call-state.js';
 import { finalFrame, sseFrame, syncReply } from './protocol-encoder.js';
@@ -42,20 +42,16 @@ export async function streamChat(
   ctx.status = 200;
   sse.open();
   let outcome: TurnOutcome | undefined;
+  const sink: TurnSink = (event) => {
+    ctx.state.firstFrameAt ??= Date.now();
+    if (event.kind === 'piece') return sse.write(sseFrame(event.text, false)); // a promise only while the reader lags
+    outcome = event.outcome;
+    sse.finish(finalFrame(outcome));
+  };
   try {
     // Over the limit: a one-frame answer now rather than a queue that runs past the deadline.
-    const events = release ? useCase.execute(turn, signal) : [{ kind: 'end', outcome: BUSY } as const];
-    for await (const event of events) {
-      let written;
-      if (event.kind === 'piece') {
-        written = sse.write(sseFrame(event.text, false));
-      } else {
-        outcome = event.outcome;
-        sse.finish(finalFrame(outcome));
-      }
-      if (written) await written; // only while the reader lags
-      ctx.state.firstFrameAt ??= Date.now();
-    }
+    if (release) await useCase.run(turn, signal, sink);
+    else sink({ kind: 'end', outcome: BUSY });
   } catch (error) {
     if (!(error instanceof CallerGone) && !signal.aborted && sse.usable && !outcome) {
       // The use case always ends with an outcome; this is a last line of defence.

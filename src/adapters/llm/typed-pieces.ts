@@ -6,19 +6,47 @@ import { graphemes } from '../../application/well-formed-pieces.js';
  * signal's reason, when `signal` aborts. Used by the models that have their
  * whole answer at hand (mock, extractive).
  */
-export async function* typeOut(text: string, delayMs: number, signal: AbortSignal): AsyncGenerator<string> {
-  if (delayMs <= 0) {
-    for (const piece of graphemes(text)) {
-      signal.throwIfAborted();
-      yield piece;
-    }
-    return;
+export function typeOut(text: string, delayMs: number, signal: AbortSignal): AsyncIterable<string> {
+  return delayMs > 0 ? typed(graphemes(text), delayMs, signal) : new Untyped(graphemes(text), signal);
+}
+
+/**
+ * The pieces with no pause: each `next()` is one settled promise, where an
+ * async generator would cost several promise hops per piece.
+ */
+class Untyped implements AsyncIterableIterator<string> {
+  private index = 0;
+
+  constructor(
+    private readonly pieces: readonly string[],
+    private readonly signal: AbortSignal,
+  ) {}
+
+  next(): Promise<IteratorResult<string, undefined>> {
+    if (this.signal.aborted) return Promise.reject(this.signal.reason);
+    return Promise.resolve(
+      this.index < this.pieces.length ? { value: this.pieces[this.index++] as string, done: false } : DONE,
+    );
   }
+
+  return(): Promise<IteratorResult<string, undefined>> {
+    this.index = this.pieces.length;
+    return Promise.resolve(DONE);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+async function* typed(pieces: readonly string[], delayMs: number, signal: AbortSignal): AsyncGenerator<string> {
   // One abort listener for the whole answer and a plain timer per piece: `timers/promises`
   // would add and remove an abort listener for every piece of every open stream.
   const typing = new Typing(signal);
   try {
-    for (const piece of graphemes(text)) {
+    for (const piece of pieces) {
       await typing.pause(delayMs);
       yield piece;
     }
