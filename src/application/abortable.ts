@@ -1,39 +1,47 @@
 /**
- * Lets a loop that awaits one thing after another (a retrieval, then each
- * piece of an answer) give up the moment `signal` aborts — even when what it
- * awaits is stuck and ignores the signal. One abort listener serves the whole
- * loop, and each `race()` costs one promise: a `Promise.race` per piece would
- * cost three and leave a reaction on a long-lived promise for every piece.
+ * The abort side of one turn: a signal for the ports, and a `race()` that
+ * lets a loop awaiting one thing after another (a retrieval, then each piece
+ * of an answer) give up the moment the turn is aborted — even when what it
+ * awaits is stuck and ignores the signal. `abort()` tells the waiting race
+ * directly, so no listener sits on the signal, and each `race()` costs one
+ * promise: a `Promise.race` per piece would cost three and leave a reaction
+ * on a long-lived promise for every piece.
  *
- * Only one `race()` may be outstanding at a time. Call `dispose()` when done.
+ * Only one `race()` may be outstanding at a time.
  */
 export class AbortRace {
+  private readonly control = new AbortController();
+  /** Aborts with the reason given to `abort()`: hand it to the ports. */
+  readonly signal = this.control.signal;
+  private stopped = false;
+  private reason: unknown;
   private rejectCurrent?: (reason: unknown) => void;
-  private readonly onAbort = () => {
-    const reject = this.rejectCurrent;
-    this.rejectCurrent = undefined;
-    reject?.(this.signal.reason);
-  };
 
-  constructor(private readonly signal: AbortSignal) {
-    if (!signal.aborted) signal.addEventListener('abort', this.onAbort, { once: true });
+  get aborted(): boolean {
+    return this.stopped;
   }
 
-  /** Settles like `work`, or rejects with `signal.reason` as soon as the signal aborts. */
+  /** Aborts the signal and rejects the waiting race with `reason`; later calls do nothing. */
+  abort(reason: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.reason = reason;
+    this.control.abort(reason);
+    const reject = this.rejectCurrent;
+    this.rejectCurrent = undefined;
+    reject?.(reason);
+  }
+
+  /** Settles like `work`, or rejects with the abort reason as soon as `abort()` is called. */
   race<T>(work: Promise<T>): Promise<T> {
-    if (this.signal.aborted) {
+    if (this.stopped) {
       work.catch(() => undefined); // nobody waits for it any more
-      return Promise.reject(this.signal.reason);
+      return Promise.reject(this.reason);
     }
     return new Promise<T>((resolve, reject) => {
       this.rejectCurrent = reject;
       work.then(resolve, reject);
     });
-  }
-
-  dispose(): void {
-    this.rejectCurrent = undefined;
-    this.signal.removeEventListener('abort', this.onAbort);
   }
 }
 

@@ -1,6 +1,5 @@
 import { hash } from 'node:crypto';
 import type { ChatMessage, ChatTurn } from '../domain/chat-turn.js';
-import { raceAbort } from './abortable.js';
 import type { ConversationStore } from './ports/conversation-store.port.js';
 import type { LoggerPort } from './ports/logger.port.js';
 
@@ -34,18 +33,17 @@ export class ConversationMemory {
 
   /**
    * The conversation's newest exchanges that fit the character budget, as
-   * user/assistant messages, oldest first. Never rejects: without a store
-   * (or once `signal` aborts) it resolves with no history.
+   * user/assistant messages, oldest first. Never rejects: without a store it
+   * resolves with no history. The store bounds its calls with its own short
+   * timeouts; the turn races this against its own end.
    */
-  async history(turn: ChatTurn, signal: AbortSignal): Promise<ChatMessage[]> {
+  async history(turn: ChatTurn): Promise<ChatMessage[]> {
     if (this.policy.maxTurns === 0 || this.policy.historyChars === 0) return [];
     let exchanges;
     try {
-      exchanges = await raceAbort(this.store.history(this.keyOf(turn)), signal);
+      exchanges = await this.store.history(this.keyOf(turn));
     } catch (error) {
-      if (!signal.aborted) {
-        this.log.debug('conversation history unavailable; answering without it', { traceId: turn.traceId, error: messageOf(error) });
-      }
+      this.log.debug('conversation history unavailable; answering without it', { traceId: turn.traceId, error: messageOf(error) });
       return [];
     }
     const messages: ChatMessage[] = [];

@@ -50,23 +50,23 @@ export class StreamChatUseCase {
   }
 
   private async answer(turn: ChatTurn, callerSignal: AbortSignal, sink: TurnSink): Promise<void> {
-    const turnControl = new AbortController();
-    const signal = turnControl.signal;
+    // The turn's own signal, for the ports: the deadline, the caller leaving, or the turn being over.
+    // The race lets the turn stop waiting on a port stuck in a promise that ignores its signal
+    // (a hung model, a hung retrieval): it cannot hold the turn past its deadline or a hang-up.
+    const race = new AbortRace();
+    const signal = race.signal;
     const deadline = setTimeout(
-      () => turnControl.abort(new DeadlineExceeded(this.policy.deadlineMs)),
+      () => race.abort(new DeadlineExceeded(this.policy.deadlineMs)),
       Math.max(0, turn.receivedAt + this.policy.deadlineMs - Date.now()),
     );
     // A caller signal aborted with a `TurnFailure` (the service shutting down) ends the turn
     // with that failure and its final event; any other abort is the caller hanging up.
     const onCallerGone = () =>
-      turnControl.abort(callerSignal.reason instanceof TurnFailure ? callerSignal.reason : new CallerGone());
+      race.abort(callerSignal.reason instanceof TurnFailure ? callerSignal.reason : new CallerGone());
     if (callerSignal.aborted) onCallerGone();
     else callerSignal.addEventListener('abort', onCallerGone, { once: true });
 
     let recall: RecallResult = EMPTY_RECALL;
-    // One abort listener for the whole turn: a port stuck in a promise that ignores its signal
-    // (a hung model, a hung retrieval) cannot hold the turn past its deadline or a hang-up.
-    const race = new AbortRace(signal);
     let pieces: AsyncIterator<string> | undefined;
     let piecesDone = false;
     let settled = false; // every port call of the turn has finished: nothing left to stop
@@ -78,7 +78,7 @@ export class StreamChatUseCase {
         await hand(sink, { kind: 'end', outcome: { answered: false, recall } });
         return;
       }
-      const history = this.memory ? this.memory.history(turn, signal) : NO_HISTORY;
+      const history = this.memory ? this.memory.history(turn) : NO_HISTORY;
       failedPort = 'knowledge_base_unavailable';
       const query = { text: turn.content, businessKeys: turn.businessKeys, traceId: turn.traceId };
       recall = await race.race(this.knowledgeBase.recall(query, signal));
@@ -88,7 +88,7 @@ export class StreamChatUseCase {
         await hand(sink, { kind: 'end', outcome: { answered: false, recall } });
         return;
       }
-      const prompt = this.prompts.build(turn, recall, await history);
+      const prompt = this.prompts.build(turn, recall, await race.race(history));
       const wellFormed = new WellFormedPieces();
       let answered = false;
       let whole = '';
@@ -131,12 +131,11 @@ export class StreamChatUseCase {
       const failureReason = cause instanceof TurnFailure ? cause.reason : undefined;
       await sink({ kind: 'end', outcome: { answered: false, failure, ...(failureReason ? { failureReason } : {}), recall } });
     } finally {
-      race.dispose();
       clearTimeout(deadline);
       callerSignal.removeEventListener('abort', onCallerGone);
       // Whatever is still running for this turn (an upstream request, a retrieval) stops now.
       // After a whole answer nothing is (aborting then would only cost an event per call).
-      if (!settled && !signal.aborted) turnControl.abort(TURN_FINISHED);
+      if (!settled) race.abort(TURN_FINISHED);
       // Fire and forget: a model that ignores its signal must not hold us up.
       if (pieces && !piecesDone) Promise.resolve(pieces.return?.()).catch(() => undefined);
     }

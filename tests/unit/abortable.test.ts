@@ -5,13 +5,12 @@ import { AbortRace, raceAbort } from '../../src/application/abortable.js';
 const never = () => new Promise<never>(() => undefined);
 
 describe('AbortRace and raceAbort', () => {
-  it('when the signal aborts while a race waits on a promise that never settles, then the race rejects with the reason', async () => {
-    const control = new AbortController();
-    const race = new AbortRace(control.signal);
+  it('when the turn aborts while a race waits on a promise that never settles, then the race rejects with the reason and the signal aborts with it', async () => {
+    const race = new AbortRace();
     const first = await race.race(Promise.resolve('一'));
     const waiting = race.race(never());
     const reason = new Error('deadline');
-    setTimeout(() => control.abort(reason), 10);
+    setTimeout(() => race.abort(reason), 10);
     let error: unknown;
     try {
       await waiting;
@@ -20,13 +19,21 @@ describe('AbortRace and raceAbort', () => {
     }
     expect(first).to.equal('一');
     expect(error).to.equal(reason);
-    race.dispose();
+    expect(race.signal.reason).to.equal(reason);
   });
 
-  it('when the signal has already aborted, then a race rejects at once and the work rejecting later is not unhandled', async () => {
-    const control = new AbortController();
-    const race = new AbortRace(control.signal);
-    control.abort(new Error('gone'));
+  it('when the turn is aborted twice, then the first reason stays', () => {
+    const race = new AbortRace();
+    const first = new Error('deadline');
+    race.abort(first);
+    race.abort(new Error('turn finished'));
+    expect(race.aborted).to.equal(true);
+    expect(race.signal.reason).to.equal(first);
+  });
+
+  it('when the turn has already aborted, then a race rejects at once and the work rejecting later is not unhandled', async () => {
+    const race = new AbortRace();
+    race.abort(new Error('gone'));
     let rejectWork: (e: Error) => void = () => undefined;
     const work = new Promise<string>((_, reject) => (rejectWork = reject));
     const unhandled: unknown[] = [];
@@ -44,13 +51,10 @@ describe('AbortRace and raceAbort', () => {
     }
   });
 
-  it('when a race is disposed, then its listener is gone from the signal', () => {
-    const signal = new AbortController().signal;
-    const before = listenerCount(signal);
-    const race = new AbortRace(signal);
-    expect(listenerCount(signal)).to.equal(before + 1);
-    race.dispose();
-    expect(listenerCount(signal)).to.equal(before);
+  it('when a turn races, then no listener is put on its signal (the ports are the only listeners)', async () => {
+    const race = new AbortRace();
+    await race.race(Promise.resolve(1));
+    expect(listenerCount(race.signal)).to.equal(0);
   });
 
   it('when raceAbort settles with its promise, then it leaves no listener behind', async () => {

@@ -103,6 +103,17 @@ describe('conversation memory in the use cases', () => {
     expect(answer.text).to.equal('答一。');
     expect(store.calls).to.include.members(['history', 'append', 'claimTurn']);
   });
+
+  it('when the store hangs on the history, then the deadline still ends the turn and the model is not asked', async () => {
+    const llm = new TurnByTurnLlm(['答一。']);
+    const { sync, store } = rememberingUseCases(llm, { deadlineMs: 100 });
+    store.history = () => new Promise(() => undefined);
+    const started = Date.now();
+    const answer = await sync.execute(aTurn({ sessionId: 's-1' }), never);
+    expect(answer.outcome.failure).to.equal('deadline');
+    expect(Date.now() - started).to.be.below(1000);
+    expect(llm.prompts).to.have.length(0);
+  });
 });
 
 describe('conversation keys', () => {
