@@ -51,7 +51,7 @@ const KB_PROVIDERS: Record<string, (config: Config, log: LoggerPort) => Knowledg
 
 /**
  * The composition root: the only place that picks adapters. Everything is a
- * singleton; per-call state lives in the use cases' `execute` calls.
+ * singleton; per-call state lives in each call of a use case.
  */
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { ParameterizedContext } from 'koa';
 import type { StreamChatUseCase } from '../../application/stream-chat.use-case.js';
 import type { SyncChatUseCase } from '../../application/sync-chat.use-case.js';
@@ -36,7 +37,7 @@ export async function streamChat(
   options: TurnOptions,
 ): Promise<void> {
   const release = enterGate(options.gate);
-  const { signal, dispose } = turnSignal(ctx, options.cutSignal);
+  const signal = callerSignal(ctx, options.cutSignal);
   const sse = new SseWriter(ctx.res, options.slowReaderMs, { keepAliveMs: options.keepAliveMs, observer: options.streams });
   ctx.respond = false; // we own the socket from here; Koa must not write a body
   ctx.status = 200;
@@ -66,7 +67,6 @@ export async function streamChat(
     }
   } finally {
     release?.();
-    dispose();
     ctx.state.turn = outcome;
     ctx.state.outcome = outcome ? describeOutcome(outcome) : 'caller_hung_up';
     sse.end();
@@ -81,7 +81,7 @@ export async function syncChat(
   options: Partial<TurnOptions> = {},
 ): Promise<void> {
   const release = enterGate(options.gate);
-  const { signal, dispose } = turnSignal(ctx, options.cutSignal);
+  const signal = callerSignal(ctx, options.cutSignal);
   try {
     const answer = release ? await useCase.execute(turn, signal) : { text: '', outcome: BUSY };
     ctx.state.turn = answer.outcome;
@@ -96,29 +96,36 @@ export async function syncChat(
     ctx.respond = false;
   } finally {
     release?.();
-    dispose();
   }
 }
 
 /**
- * The signal a turn runs under: the caller hanging up (`res` 'close' before
- * the response has ended; `req` 'close' fires as soon as the body is read),
- * or `cut` (shutdown). One controller per call, hand-wired rather than `AbortSignal.any`, whose
+ * The signal the turns of a connection run under: the caller hanging up (its
+ * socket closing) or `cut` (shutdown). One controller per connection rather
+ * than per call — HTTP/1.1 answers a connection's calls one after another, so
+ * a closed socket means whichever turn runs on it lost its caller — which
+ * spares a keep-alive connection (Yishiting's, a proxy's) a controller and
+ * three listeners per call. Hand-wired rather than `AbortSignal.any`, whose
  * listeners on a long-lived signal leaked on some Node 20 releases.
  */
-function turnSignal(ctx: CallContext, cut: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } {
-  const turn = new AbortController();
-  ctx.res.once('close', () => {
-    if (!ctx.res.writableEnded) turn.abort(new CallerGone());
+function callerSignal(ctx: CallContext, cut: AbortSignal | undefined): AbortSignal {
+  const socket = ctx.req.socket;
+  let signal = CALLER_SIGNALS.get(socket);
+  if (signal) return signal;
+  const caller = new AbortController();
+  signal = caller.signal;
+  CALLER_SIGNALS.set(socket, signal);
+  const onCut = () => caller.abort(cut?.reason);
+  socket.once('close', () => {
+    cut?.removeEventListener('abort', onCut);
+    caller.abort(new CallerGone());
   });
-  if (!cut) return { signal: turn.signal, dispose: NOTHING_TO_DISPOSE };
-  const onCut = () => turn.abort(cut.reason);
-  if (cut.aborted) onCut();
-  else cut.addEventListener('abort', onCut, { once: true });
-  return { signal: turn.signal, dispose: () => cut.removeEventListener('abort', onCut) };
+  if (cut?.aborted) onCut();
+  else cut?.addEventListener('abort', onCut, { once: true });
+  return signal;
 }
 
-const NOTHING_TO_DISPOSE = () => undefined;
+const CALLER_SIGNALS = new WeakMap<Socket, AbortSignal>();
 
 function describeOutcome(outcome: TurnOutcome): string {
   return outcome.failure ?? (outcome.answered ? 'answered' : 'not_answered');
