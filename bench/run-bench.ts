@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   if (only.has('sync')) {
     say('sync: service heap over 50k calls, then throughput of service and floor');
     rows.push(...(await pair({ MOCK_LLM_DELAY_MS: '0' }, async (service, floor) =>
-      syncRows(await heapOverCalls(service), await syncThroughput(service), await syncThroughput(floor)),
+      syncRows(await heapOverCalls(service), await syncThroughput(service, floor)),
     )));
   }
   const streamEnv = { MOCK_LLM_ANSWER: THIRTY_PIECES };
