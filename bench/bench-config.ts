@@ -32,5 +32,5 @@ export const SIZES = {
    * One call at a time: the figure is per-call overhead, not calls queueing behind each other.
    * The first 15-20 calls after start-up run 8-50 ms slower (JIT, first sockets), hence 30 warm-up calls.
    */
-  firstToken: { upstreamDelayMs: 200, total: 100, concurrency: 1, warmup: 30 },
+  firstToken: { upstreamDelayMs: 200, total: 100, rounds: 4, concurrency: 1, warmup: 30 },
 } as const;

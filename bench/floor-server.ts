@@ -4,10 +4,15 @@
  * per-piece delay — with no framework, validation, DI or logging. The
  * benchmark reports the service as a ratio of this.
  *
- * Reads PORT, HOST, MOCK_LLM_DELAY_MS and MOCK_LLM_ANSWER like the service.
+ * With LLM_BASE_URL set (an OpenAI-compatible server), `/chat` relays that
+ * server's streamed answer instead, as bare as the rest: one keep-alive
+ * agent, SSE split on blank lines, each content delta one frame. That is the
+ * floor of the first-token workload: what any process in between adds.
+ *
+ * Reads PORT, HOST, MOCK_LLM_DELAY_MS, MOCK_LLM_ANSWER and LLM_BASE_URL like the service.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_MOCK_ANSWER } from '../src/config/sections/llm.section.js';
@@ -16,6 +21,8 @@ export interface FloorOptions {
   readonly delayMs: number;
   /** `{question}` becomes the question, as in the mock LLM. */
   readonly answer: string;
+  /** An OpenAI-compatible base URL (`…/v1`): `/chat` relays its answer instead of the mock's. */
+  readonly upstreamUrl?: string;
 }
 
 const DOCS = [
@@ -37,7 +44,10 @@ export function createFloorServer(options: FloorOptions): Server {
       return json(res, 404, { code: 40400, err_msg: 'not found' });
     }
     readJson(req).then(
-      (body) => (req.url === '/chat' ? stream(res, options, body) : sync(res, options, body)),
+      (body) => {
+        if (req.url !== '/chat') return sync(res, options, body);
+        return options.upstreamUrl ? relay(res, options.upstreamUrl, body) : stream(res, options, body);
+      },
       () => json(res, 400, { code: 40000, err_msg: 'body: malformed JSON' }),
     );
   });
@@ -57,6 +67,41 @@ async function stream(res: ServerResponse, options: FloorOptions, body: { conten
     res.write(frame(segment, false, PENDING));
   }
   res.end(frame('', true, { answer_success: 1, docs: FRAME_DOCS }));
+}
+
+const upstreamAgent = new Agent({ keepAlive: true });
+
+function relay(res: ServerResponse, upstreamUrl: string, body: { content?: string }): void {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache',
+    'X-Accel-Buffering': 'no',
+    'X-Trace-Id': randomUUID(),
+  });
+  res.flushHeaders();
+  const payload = JSON.stringify({ model: 'bench-model', stream: true, messages: [{ role: 'user', content: String(body.content ?? '') }] });
+  const upstream = request(`${upstreamUrl}/chat/completions`, {
+    method: 'POST',
+    agent: upstreamAgent,
+    headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
+  });
+  upstream.on('error', () => res.destroy());
+  upstream.on('response', (answer) => {
+    let pending = '';
+    answer.setEncoding('utf8');
+    answer.on('data', (text: string) => {
+      pending += text;
+      for (let end = pending.indexOf('\n\n'); end >= 0; end = pending.indexOf('\n\n')) {
+        const data = pending.slice(0, end).replace(/^data: ?/, '');
+        pending = pending.slice(end + 2);
+        if (data === '[DONE]') continue;
+        const content = (JSON.parse(data) as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content;
+        if (content && !res.destroyed) res.write(frame(content, false, PENDING));
+      }
+    });
+    answer.on('end', () => res.end(frame('', true, { answer_success: 1, docs: FRAME_DOCS })));
+  });
+  upstream.end(payload);
 }
 
 async function sync(res: ServerResponse, options: FloorOptions, body: { content?: string }): Promise<void> {
@@ -93,6 +138,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     delayMs: Number(process.env.MOCK_LLM_DELAY_MS ?? 20),
     // The service's own default answer unless told otherwise (the benchmark always sets it for both).
     answer: process.env.MOCK_LLM_ANSWER ?? DEFAULT_MOCK_ANSWER,
+    upstreamUrl: process.env.LLM_BASE_URL,
   });
   server.keepAliveTimeout = 65_000;
   // A burst of 1,000 connects overflows Node's default accept backlog (511); as the service does.

@@ -100,7 +100,13 @@ async function firstToken() {
       return `adapter not available (${(error as Error).message})`;
     }
     try {
-      return await firstTokenOverhead(service, upstream);
+      // The floor relays the same upstream: the reference for what a process in between adds.
+      const floor = await start('floor', { LLM_BASE_URL: `${upstream.url}/v1` });
+      try {
+        return await firstTokenOverhead(service, floor, upstream);
+      } finally {
+        await floor.stop();
+      }
     } finally {
       await service.stop();
     }

@@ -5,51 +5,77 @@ import type { ChildServer } from '../child-server.js';
 import { summarize, type Summary } from '../stats.js';
 import { runStreams } from '../stream-load.js';
 
-export interface FirstTokenFigures {
-  /** Service: time to first frame minus how long the upstream really held its first token (what the service and loopback add). */
+/** Time to first frame minus the upstream's real hold, through one server. */
+export interface ThroughFigures {
+  /** Time to first frame minus how long the upstream really held its first token (what the server and loopback add). */
   readonly overhead: Summary;
-  /** The upstream spoken to directly: time to its first token minus its real hold (the loopback floor). */
-  readonly direct: Summary;
-  /** Service: time to first frame minus the nominal delay (also counts the upstream timer firing late). */
+  /** Time to first frame minus the nominal delay (also counts the upstream timer firing late). */
   readonly overheadNominal: Summary;
-  /** Direct: time to the first token minus the nominal delay. */
-  readonly directNominal: Summary;
-  readonly failed: number;
-  /** Service CPU time per call: when far below the overhead, the rest is waiting (for a CPU, the network). */
+  /** Server CPU time per call: when far below the overhead, the rest is waiting (for a CPU, the network). */
   readonly cpuMsPerCall: number;
 }
 
+export interface FirstTokenFigures {
+  /** The service with the OpenAI-compatible adapter. */
+  readonly service: ThroughFigures;
+  /** The floor relaying the same upstream: what any process in between adds on this machine. */
+  readonly floor: ThroughFigures;
+  /** The upstream spoken to directly: time to its first token minus its real hold (loopback alone). */
+  readonly direct: Summary;
+}
+
+type Kind = 'service' | 'floor' | 'direct';
+
 /**
- * Workload 4: the service with `LLM_PROVIDER=openai` against the fake
- * upstream, one call at a time (`SIZES.firstToken`), as is the direct
- * reference measurement. The upstream reports how long it really held each
- * first token (its timer fires 1-7 ms late on this VM), so the overhead is
- * what came on top of that.
+ * Workload 4: the service with `LLM_PROVIDER=openai` and the floor in relay
+ * mode, both against the fake upstream, and the upstream called directly —
+ * one call at a time (`SIZES.firstToken`), in rounds that rotate which goes
+ * first, so the VM's drift is shared. The upstream reports how long it really
+ * held each first token (its timer fires 1-7 ms late on this VM), so the
+ * overhead is what came on top of that.
  */
-export async function firstTokenOverhead(service: ChildServer, upstream: ChildServer): Promise<FirstTokenFigures> {
-  const { upstreamDelayMs, total, concurrency, warmup } = SIZES.firstToken;
-  const url = `${service.url}/chat`;
+export async function firstTokenOverhead(service: ChildServer, floor: ChildServer, upstream: ChildServer): Promise<FirstTokenFigures> {
+  const { total, rounds, concurrency, warmup } = SIZES.firstToken;
   if (concurrency !== 1) throw new Error('first-token holds are matched to calls by order: run one call at a time');
-  await runStreams({ url, body: BENCH_BODY, total: warmup, concurrency, timeoutMs: 10_000 });
-  await upstream.holds(); // forget the warm-up's
-  const cpuBefore = await service.cpuMs();
-  const records = await runStreams({ url, body: BENCH_BODY, total, concurrency, timeoutMs: 10_000 });
-  const cpuMsPerCall = ((await service.cpuMs()) - cpuBefore) / total;
-  const serviceHolds = await upstream.holds();
-  const direct: number[] = [];
-  for (let i = 0; i < total; i += 1) direct.push(await firstBodyByteMs(upstream.url));
-  const directHolds = await upstream.holds();
-  if (serviceHolds.length !== total || directHolds.length !== total) {
-    throw new Error(`the upstream held ${serviceHolds.length} + ${directHolds.length} first tokens for ${total} + ${total} calls`);
+  const through = { service, floor };
+  for (const server of [service, floor]) {
+    await runStreams({ url: `${server.url}/chat`, body: BENCH_BODY, total: warmup, concurrency, timeoutMs: 10_000 });
   }
-  const ok = records.flatMap((r, i) => (r.ok ? [{ ttff: r.ttffMs, hold: serviceHolds[i] as number }] : []));
+  for (let i = 0; i < warmup; i += 1) await firstBodyByteMs(upstream.url);
+  await upstream.holds(); // forget the warm-ups'
+  const ttff: Record<Kind, number[]> = { service: [], floor: [], direct: [] };
+  const holds: Record<Kind, number[]> = { service: [], floor: [], direct: [] };
+  const cpuMs = { service: 0, floor: 0 };
+  const perRound = Math.ceil(total / rounds);
+  const kinds: Kind[] = ['service', 'floor', 'direct'];
+  for (let round = 0; round < rounds; round += 1) {
+    for (const kind of [...kinds.slice(round % 3), ...kinds.slice(0, round % 3)]) {
+      if (kind === 'direct') {
+        for (let i = 0; i < perRound; i += 1) ttff.direct.push(await firstBodyByteMs(upstream.url));
+      } else {
+        const server = through[kind];
+        const cpuBefore = await server.cpuMs();
+        const records = await runStreams({ url: `${server.url}/chat`, body: BENCH_BODY, total: perRound, concurrency, timeoutMs: 10_000 });
+        cpuMs[kind] += (await server.cpuMs()) - cpuBefore;
+        // A failed call may or may not have reached the upstream, so holds could no longer be matched to calls.
+        if (records.some((r) => !r.ok)) throw new Error(`${kind}: ${records.filter((r) => !r.ok).length} failed first-token calls`);
+        ttff[kind].push(...records.map((r) => r.ttffMs));
+      }
+      const held = await upstream.holds();
+      if (held.length !== perRound) throw new Error(`the upstream held ${held.length} first tokens for ${perRound} ${kind} calls`);
+      holds[kind].push(...held);
+    }
+  }
+  const { upstreamDelayMs } = SIZES.firstToken;
+  const figures = (kind: 'service' | 'floor'): ThroughFigures => ({
+    overhead: summarize(ttff[kind].map((ms, i) => ms - (holds[kind][i] as number))),
+    overheadNominal: summarize(ttff[kind].map((ms) => ms - upstreamDelayMs)),
+    cpuMsPerCall: cpuMs[kind] / ttff[kind].length,
+  });
   return {
-    overhead: summarize(ok.map((r) => r.ttff - r.hold)),
-    direct: summarize(direct.map((ms, i) => ms - (directHolds[i] as number))),
-    overheadNominal: summarize(ok.map((r) => r.ttff - upstreamDelayMs)),
-    directNominal: summarize(direct.map((ms) => ms - upstreamDelayMs)),
-    failed: records.filter((r) => !r.ok).length,
-    cpuMsPerCall,
+    service: figures('service'),
+    floor: figures('floor'),
+    direct: summarize(ttff.direct.map((ms, i) => ms - (holds.direct[i] as number))),
   };
 }
 
