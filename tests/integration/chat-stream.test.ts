@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { request } from 'node:http';
 import { CallerGone } from '../../src/domain/turn-failure.js';
 import { DOC_A, FakeKnowledgeBase } from '../fakes/fake-knowledge-base.fake.js';
 import { ScriptedLlm } from '../fakes/scripted-llm.fake.js';
@@ -59,6 +60,26 @@ describe('POST /chat (SSE)', () => {
     expect(pieces).to.have.length(6);
     // Arrival times spread over the typing time: the first piece came long before the last.
     expect(pieces.at(-1)!.at - pieces[0]!.at).to.be.greaterThan(120);
+  });
+
+  it('when the model is slow to its first token, then the status and headers are out long before it', async () => {
+    service = await startTestService({}, { llm: new ScriptedLlm([{ wait: 400 }, '一']) });
+    const url = service.url;
+    const { headersMs, firstFrameMs, contentType } = await new Promise<{ headersMs: number; firstFrameMs: number; contentType?: string }>(
+      (resolve, reject) => {
+        const t0 = Date.now();
+        const req = request(`${url}/chat`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+          const headersMs = Date.now() - t0;
+          res.once('data', () => resolve({ headersMs, firstFrameMs: Date.now() - t0, contentType: res.headers['content-type'] }));
+          res.resume();
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify(A_QUESTION));
+      },
+    );
+    expect(contentType).to.equal('text/event-stream; charset=utf-8');
+    expect(firstFrameMs).to.be.at.least(400);
+    expect(headersMs).to.be.below(200);
   });
 
   it('when the model emits emoji and CJK, then no frame splits a character', async () => {

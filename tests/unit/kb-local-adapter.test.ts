@@ -78,10 +78,10 @@ describe('local knowledge base adapter', () => {
   });
 
   it('when calls arrive during a rebuild, then none is dropped and each sees a whole index, old or new', async () => {
-    await writeFile(join(dir, 'docs.jsonl'), manyDocs('打印机', 150));
+    await writeFile(join(dir, 'docs.jsonl'), manyDocs('打印机', 600));
     const adapter = open();
     await adapter.rebuild();
-    await writeFile(join(dir, 'docs.jsonl'), manyDocs('邮箱', 150));
+    await writeFile(join(dir, 'docs.jsonl'), manyDocs('邮箱', 600));
     const rebuilt = adapter.rebuild();
     const calls: Promise<{ ok: boolean; topics: Set<string> }>[] = [];
     let done = false;
@@ -96,7 +96,7 @@ describe('local knowledge base adapter', () => {
       await sleep(1);
     }
     const results = await Promise.all(calls);
-    expect(results.length).to.be.greaterThan(1);
+    expect(results.length).to.be.greaterThan(1, 'the rebuild ended before a second call: make it longer');
     for (const r of results) {
       expect(r.ok).to.equal(true);
       expect(r.topics.size).to.equal(1); // never a mix of the old and the new folder
