@@ -117,19 +117,22 @@ export class IdempotentTurns {
     const pieces: string[] = [];
     let finished: FinishedTurn | undefined;
     try {
-      await answer(async (event) => {
-        if (event.kind === 'piece') pieces.push(event.text);
-        else if (!event.outcome.failure) {
-          finished = { pieces, outcome: forReplay(event.outcome) };
-          settle(finished);
-          // Before the final event: a retry that arrives after the reply must find the record.
-          if (useStore) {
-            await this.store
-              .finishTurn(key, finished, this.policy.ttlMs)
-              .catch((error: unknown) => this.log.debug('answer not recorded for repeats', { traceId, error: messageOf(error) }));
-          }
+      // Synchronous for pieces, so the turn waits on this sink only when the caller's own sink lags.
+      await answer((event) => {
+        if (event.kind === 'piece') {
+          pieces.push(event.text);
+          return sink(event);
         }
-        await sink(event);
+        if (event.outcome.failure) return sink(event);
+        const done: FinishedTurn = { pieces, outcome: forReplay(event.outcome) };
+        finished = done;
+        settle(done);
+        if (!useStore) return sink(event);
+        // Before the final event: a retry that arrives after the reply must find the record.
+        return this.store
+          .finishTurn(key, done, this.policy.ttlMs)
+          .catch((error: unknown) => this.log.debug('answer not recorded for repeats', { traceId, error: messageOf(error) }))
+          .then(() => sink(event));
       });
     } finally {
       if (!finished && useStore) {
