@@ -42,7 +42,7 @@ export class StreamChatUseCase {
    * pulled through a generator: every layer here is paid again for every
    * piece of every answer.
    */
-  run(turn: ChatTurn, callerSignal: AbortSignal, sink: TurnSink): Promise<void> {
+  execute(turn: ChatTurn, callerSignal: AbortSignal, sink: TurnSink): Promise<void> {
     if (this.idempotency?.covers(turn)) {
       return this.idempotency.run(turn, callerSignal, sink, (recording) => this.answer(turn, callerSignal, recording));
     }

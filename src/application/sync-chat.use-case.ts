@@ -21,7 +21,7 @@ export class SyncChatUseCase {
   async execute(turn: ChatTurn, callerSignal: AbortSignal): Promise<SyncAnswer> {
     let text = '';
     let outcome: TurnOutcome | undefined;
-    await this.stream.run(turn, callerSignal, (event) => {
+    await this.stream.execute(turn, callerSignal, (event) => {
       if (event.kind === 'piece') text += event.text;
       else outcome = event.outcome;
     });

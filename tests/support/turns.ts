@@ -40,7 +40,7 @@ export function useCases(
 /** Every event the use case hands over for `turn`, in order. */
 export async function collect(stream: StreamChatUseCase, turn: ChatTurn, signal: AbortSignal): Promise<TurnEvent[]> {
   const all: TurnEvent[] = [];
-  await stream.run(turn, signal, (e) => {
+  await stream.execute(turn, signal, (e) => {
     all.push(e);
   });
   return all;

@@ -113,7 +113,7 @@ describe('StreamChatUseCase', () => {
     const seen: string[] = [];
     let error: unknown;
     try {
-      await stream.run(aTurn(), hangUp.signal, (e) => {
+      await stream.execute(aTurn(), hangUp.signal, (e) => {
         if (e.kind === 'piece') {
           seen.push(e.text);
           setTimeout(() => hangUp.abort(), 20);
@@ -150,7 +150,7 @@ describe('StreamChatUseCase', () => {
     const gone = new Error('socket gone');
     const seen: TurnEvent[] = [];
     const error = await stream
-      .run(aTurn(), new AbortController().signal, (e) => {
+      .execute(aTurn(), new AbortController().signal, (e) => {
         seen.push(e);
         throw gone;
       })
@@ -164,7 +164,7 @@ describe('StreamChatUseCase', () => {
   it('when the receiver lags, then the next piece waits until it has caught up', async () => {
     const { stream } = useCases(new ScriptedLlm(['一', '二']));
     const order: string[] = [];
-    await stream.run(aTurn(), new AbortController().signal, (e) => {
+    await stream.execute(aTurn(), new AbortController().signal, (e) => {
       order.push(e.kind === 'piece' ? e.text : 'end');
       if (e.kind === 'piece' && e.text === '一') {
         return new Promise<void>((resolve) => setTimeout(() => (order.push('caught up'), resolve()), 30));
@@ -176,7 +176,7 @@ describe('StreamChatUseCase', () => {
   it('when the receiver lags past the deadline, then the turn ends with the deadline failure all the same', async () => {
     const { stream } = useCases(new ScriptedLlm(['一', '二']), { policy: { deadlineMs: 100 } });
     const events: TurnEvent[] = [];
-    await stream.run(aTurn(), new AbortController().signal, (e) => {
+    await stream.execute(aTurn(), new AbortController().signal, (e) => {
       events.push(e);
       if (e.kind === 'piece') return new Promise<void>(() => undefined); // never catches up
     });

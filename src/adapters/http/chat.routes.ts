@@ -51,7 +51,7 @@ export async function streamChat(
   };
   try {
     // Over the limit: a one-frame answer now rather than a queue that runs past the deadline.
-    if (release) await useCase.run(turn, signal, sink);
+    if (release) await useCase.execute(turn, signal, sink);
     else sink({ kind: 'end', outcome: BUSY });
   } catch (error) {
     if (!(error instanceof CallerGone) && !signal.aborted && sse.usable && !outcome) {
