@@ -118,7 +118,7 @@ function callerSignal(ctx: CallContext, cut: AbortSignal | undefined): AbortSign
   const onCut = () => caller.abort(cut?.reason);
   socket.once('close', () => {
     cut?.removeEventListener('abort', onCut);
-    caller.abort(new CallerGone());
+    caller.abort(CONNECTION_CLOSED);
   });
   if (cut?.aborted) onCut();
   else cut?.addEventListener('abort', onCut, { once: true });
@@ -126,6 +126,12 @@ function callerSignal(ctx: CallContext, cut: AbortSignal | undefined): AbortSign
 }
 
 const CALLER_SIGNALS = new WeakMap<Socket, AbortSignal>();
+
+/**
+ * Shared: most connections close with no turn running, and a turn that was
+ * running makes its own `CallerGone` (an `Error` per close would capture a stack for nothing).
+ */
+const CONNECTION_CLOSED = new CallerGone();
 
 function describeOutcome(outcome: TurnOutcome): string {
   return outcome.failure ?? (outcome.answered ? 'answered' : 'not_answered');
