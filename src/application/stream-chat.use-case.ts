@@ -38,7 +38,9 @@ export class StreamChatUseCase {
    * Answers `turn`, handing each event to `sink` as it is produced, and
    * resolves once the `end` event was handed over. When `sink` returns a
    * promise (its reader lags) the turn waits for it before the next piece.
-   * Rejects with `CallerGone` when the caller hangs up. Events are pushed, not
+   * Rejects with `CallerGone` when the caller hangs up, and with the sink's
+   * own error when the sink throws or its promise rejects (the turn stops and
+   * releases its ports either way). Events are pushed, not
    * pulled through a generator: every layer here is paid again for every
    * piece of every answer.
    */
