@@ -53,7 +53,8 @@ export function createFloorServer(options: FloorOptions): Server {
   });
 }
 
-async function stream(res: ServerResponse, options: FloorOptions, body: { content?: string }): Promise<void> {
+/** Sends the SSE status and headers at once, as the service does. */
+function openStream(res: ServerResponse): void {
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache',
@@ -61,24 +62,24 @@ async function stream(res: ServerResponse, options: FloorOptions, body: { conten
     'X-Trace-Id': randomUUID(),
   });
   res.flushHeaders();
+}
+
+const FINAL_FRAME = frame('', true, { answer_success: 1, docs: FRAME_DOCS });
+
+async function stream(res: ServerResponse, options: FloorOptions, body: { content?: string }): Promise<void> {
+  openStream(res);
   for (const { segment } of segmenter.segment(answerTo(options, body))) {
     if (options.delayMs > 0) await sleep(options.delayMs);
     if (res.destroyed) return;
     res.write(frame(segment, false, PENDING));
   }
-  res.end(frame('', true, { answer_success: 1, docs: FRAME_DOCS }));
+  res.end(FINAL_FRAME);
 }
 
 const upstreamAgent = new Agent({ keepAlive: true });
 
 function relay(res: ServerResponse, upstreamUrl: string, body: { content?: string }): void {
-  res.writeHead(200, {
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache',
-    'X-Accel-Buffering': 'no',
-    'X-Trace-Id': randomUUID(),
-  });
-  res.flushHeaders();
+  openStream(res);
   const payload = JSON.stringify({ model: 'bench-model', stream: true, messages: [{ role: 'user', content: String(body.content ?? '') }] });
   const upstream = request(`${upstreamUrl}/chat/completions`, {
     method: 'POST',
@@ -99,7 +100,7 @@ function relay(res: ServerResponse, upstreamUrl: string, body: { content?: strin
         if (content && !res.destroyed) res.write(frame(content, false, PENDING));
       }
     });
-    answer.on('end', () => res.end(frame('', true, { answer_success: 1, docs: FRAME_DOCS })));
+    answer.on('end', () => res.end(FINAL_FRAME));
   });
   upstream.end(payload);
 }
