@@ -13,19 +13,15 @@ export class AbortRace {
   private readonly control = new AbortController();
   /** Aborts with the reason given to `abort()`: hand it to the ports. */
   readonly signal = this.control.signal;
-  private stopped = false;
-  private reason: unknown;
   private rejectCurrent?: (reason: unknown) => void;
 
   get aborted(): boolean {
-    return this.stopped;
+    return this.signal.aborted;
   }
 
   /** Aborts the signal and rejects the waiting race with `reason`; later calls do nothing. */
   abort(reason: unknown): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.reason = reason;
+    if (this.signal.aborted) return;
     this.control.abort(reason);
     const reject = this.rejectCurrent;
     this.rejectCurrent = undefined;
@@ -34,9 +30,9 @@ export class AbortRace {
 
   /** Settles like `work`, or rejects with the abort reason as soon as `abort()` is called. */
   race<T>(work: Promise<T>): Promise<T> {
-    if (this.stopped) {
+    if (this.signal.aborted) {
       work.catch(() => undefined); // nobody waits for it any more
-      return Promise.reject(this.reason);
+      return Promise.reject(this.signal.reason);
     }
     return new Promise<T>((resolve, reject) => {
       this.rejectCurrent = reject;

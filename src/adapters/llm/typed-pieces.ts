@@ -7,7 +7,8 @@ import { graphemes } from '../../application/well-formed-pieces.js';
  * whole answer at hand (mock, extractive).
  */
 export function typeOut(text: string, delayMs: number, signal: AbortSignal): AsyncIterable<string> {
-  return delayMs > 0 ? typed(graphemes(text), delayMs, signal) : new Untyped(graphemes(text), signal);
+  const pieces = graphemes(text);
+  return delayMs > 0 ? typed(pieces, delayMs, signal) : new Untyped(pieces, signal);
 }
 
 /**
