@@ -1,0 +1,52 @@
+/**
+ * What every reader turns a file into: typed blocks in reading order, which
+ * one chunker (`chunker.ts`) cuts into passages. Readers know formats; the
+ * chunker knows sizes and sections.
+ */
+export type Block =
+  | { readonly kind: 'heading'; readonly level: number; readonly text: string; readonly page?: number }
+  | { readonly kind: 'paragraph'; readonly text: string; readonly page?: number }
+  | { readonly kind: 'list_item'; readonly text: string; readonly page?: number }
+  | { readonly kind: 'table'; readonly header: readonly string[]; readonly rows: readonly (readonly string[])[]; readonly page?: number };
+
+/** One document as a reader found it; fields it does not know stay undefined and are filled from folder metadata or the path. */
+export interface ReadDocument {
+  /** Set only when the file says so (front matter `doc_id`, JSONL `id`); otherwise the relative path. */
+  readonly docId?: string;
+  /** The document's own title (front matter, `<title>`, first `<h1>`, PDF/Word metadata). */
+  readonly title?: string;
+  readonly url?: string;
+  readonly spaceId?: string;
+  readonly blocks: readonly Block[];
+  /** `file` or `file:line`, relative to `KB_DIR`, for logs. */
+  readonly source: string;
+}
+
+/** A standard question with its answer (标准问答), and the other wordings users use (相似问法). */
+export interface FaqEntry {
+  /** Stable: the row's `id`, else `file#row`. */
+  readonly id: string;
+  readonly question: string;
+  readonly answer: string;
+  readonly similar: readonly string[];
+  readonly url?: string;
+  readonly spaceId?: string;
+  readonly source: string;
+}
+
+/** Something in the folder that could not be indexed; the rest still is. */
+export interface IngestProblem {
+  /** `file` or `file:line`, relative to the folder. */
+  readonly source: string;
+  readonly reason: string;
+}
+
+/** What one file yielded. */
+export interface ReaderOutput {
+  readonly documents: readonly ReadDocument[];
+  readonly faqs: readonly FaqEntry[];
+  readonly problems: readonly IngestProblem[];
+}
+
+/** A format reader: bytes of one file (already size-checked, inside `KB_DIR`) to blocks. */
+export type Reader = (file: { readonly path: string; readonly bytes: Buffer }) => Promise<ReaderOutput>;
