@@ -50,3 +50,30 @@ export interface ReaderOutput {
 
 /** A format reader: bytes of one file (already size-checked, inside `KB_DIR`) to blocks. */
 export type Reader = (file: { readonly path: string; readonly bytes: Buffer }) => Promise<ReaderOutput>;
+
+/** A passage as the chunker makes it and the index stores it: small enough to rank and to quote. */
+export interface KbPassage {
+  readonly docId: string;
+  readonly title: string;
+  readonly url: string;
+  /** Matched against `business_keys`; empty: shared by every space. */
+  readonly spaceId: string;
+  /** `文档标题 › 章节 › 小节`: indexed with the text and shown when the passage is quoted. */
+  readonly headingPath: readonly string[];
+  readonly text: string;
+  /** 1-based PDF page the passage starts on, when known. */
+  readonly page?: number;
+  /** `file` or `file:line`, relative to `KB_DIR`. */
+  readonly source: string;
+}
+
+/** Everything one file of `KB_DIR` became: the unit the persisted index adds, keeps or drops. */
+export interface IngestedFile {
+  /** Relative to `KB_DIR`, `/`-separated. */
+  readonly path: string;
+  /** Content hash (sha256 of the bytes, plus the folder metadata that applied): unchanged means not read again. */
+  readonly fingerprint: string;
+  readonly passages: readonly KbPassage[];
+  readonly faqs: readonly FaqEntry[];
+  readonly problems: readonly IngestProblem[];
+}
