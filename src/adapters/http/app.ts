@@ -7,6 +7,7 @@ import type { StreamChatUseCase } from '../../application/stream-chat.use-case.j
 import type { SyncChatUseCase } from '../../application/sync-chat.use-case.js';
 import type { ChatTurn } from '../../domain/chat-turn.js';
 import type { CallState } from './call-state.js';
+import { ROUTER_OPTIONS } from './chat-paths.js';
 import { streamChat, syncChat, type CallContext, type TurnOptions } from './chat.routes.js';
 import { errorReply } from './protocol-encoder.js';
 import { REPLIES, RequestProblem } from './reply-table.js';
@@ -49,7 +50,7 @@ export interface HttpAppDeps {
 export function createHttpApp(deps: HttpAppDeps): Koa<CallState> {
   const app = new Koa<CallState>();
   const parser = new ChatRequestParser(deps.options.maxContentChars);
-  const router = new Router<CallState>();
+  const router = new Router<CallState>(ROUTER_OPTIONS);
   const startedAt = Date.now();
 
   const extensions = deps.extensions ?? [];

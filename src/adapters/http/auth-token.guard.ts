@@ -1,10 +1,10 @@
 import type { HttpExtension } from './app.js';
-import { isChatPath } from './chat-paths.js';
+import { isPublicPath } from './chat-paths.js';
 import { RequestProblem } from './reply-table.js';
 import { presentedToken, sameSecret } from './secret-compare.js';
 
 /**
- * `AUTH_TOKEN`: every chat call carries the token as `Authorization: Bearer …`
+ * `AUTH_TOKEN`: every call except the probes (see `isPublicPath`) carries the token as `Authorization: Bearer …`
  * or `?token=…` (Yishiting's admin page configures a URL, not headers), or is
  * refused with 401 before its body is read. `/health`, `/ready` and
  * `/metrics` stay outside (metrics has its own token).
@@ -12,7 +12,7 @@ import { presentedToken, sameSecret } from './secret-compare.js';
 export function authTokenGuard(token: string): HttpExtension {
   return {
     middleware: async (ctx, next) => {
-      if (!isChatPath(ctx.path)) return next();
+      if (isPublicPath(ctx.path)) return next();
       const presented = presentedToken(ctx.get('Authorization'), ctx.query);
       if (presented === undefined) {
         throw unauthorized('Authorization: missing; send "Authorization: Bearer <token>" or ?token=<token>');

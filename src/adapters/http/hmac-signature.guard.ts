@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { HttpExtension } from './app.js';
-import { isChatPath } from './chat-paths.js';
 import { ReplayCache } from './replay-cache.js';
 import { RequestProblem } from './reply-table.js';
 
@@ -23,7 +22,7 @@ export function hmacSignatureGuard(secret: string, now: () => number = Date.now)
   const replays = new ReplayCache(2 * SIGNATURE_WINDOW_MS, 100_000, now);
   return {
     admission: async (ctx, next) => {
-      if (!isChatPath(ctx.path)) return next();
+      // Admission runs on every chat body, whatever the route is spelled: no path test to get wrong.
       const timestamp = ctx.get('X-Timestamp');
       const signature = ctx.get('X-Signature').replace(/^sha256=/i, '').toLowerCase();
       if (!/^\d{1,12}$/.test(timestamp)) throw unauthorized('X-Timestamp: missing or not unix seconds');
