@@ -1,6 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { parserFor } from './document-parsers.js';
+import { describeFsError, readWalkedFile, walkFolder, type WalkedFile, type WalkLimits } from './ingest/folder-walker.js';
 import type { IngestProblem, KbDocument } from './kb-document.js';
 
 /** Everything read from the knowledge folder. */
@@ -10,30 +11,27 @@ export interface LoadedDocuments {
   readonly problems: IngestProblem[];
 }
 
+/** Defaults for callers (tests, the bench) that do not pass limits. */
+export const DEFAULT_WALK_LIMITS: WalkLimits = { maxFileBytes: 32 * 1024 * 1024, maxFiles: 100_000 };
+
 /**
  * Reads every `.md`, `.markdown`, `.txt` and `.jsonl` file under `root`
- * (recursively; hidden files and folders are ignored), or `root` itself when
- * it is one such file. A file that cannot be read or parsed, or a document
- * whose id was already taken, is reported and skipped; the rest still loads.
+ * (recursively, through `walkFolder`: regular files inside the folder only,
+ * hidden names ignored, size-bounded), or `root` itself when it is one such
+ * file. A file that cannot be read or parsed, or a document whose id was
+ * already taken, is reported and skipped; the rest still loads.
  */
-export async function loadDocuments(root: string): Promise<LoadedDocuments> {
+export async function loadDocuments(root: string, limits: WalkLimits = DEFAULT_WALK_LIMITS): Promise<LoadedDocuments> {
   const isFile = (await stat(root)).isFile();
-  const files = isFile ? [basename(root)] : await listFiles(root);
-  const base = isFile ? join(root, '..') : root;
+  const walk = isFile ? await walkFolder(dirname(root), limits) : await walkFolder(root, limits);
+  const files = isFile ? walk.files.filter((f) => f.path === basename(root)) : walk.files;
   const docs: KbDocument[] = [];
-  const problems: IngestProblem[] = [];
+  const problems: IngestProblem[] = isFile ? walk.problems.filter((p) => p.source === basename(root)) : walk.problems;
   const owners = new Map<string, string>();
-  for (const file of files.sort()) {
-    const parse = parserFor(file);
+  for (const file of files) {
+    const parse = parserFor(file.path);
     if (!parse) continue;
-    let content: string;
-    try {
-      content = UTF8.decode(await readFile(join(base, file)));
-    } catch (error) {
-      problems.push({ source: file, reason: describe(error) });
-      continue;
-    }
-    const parsed = parse(file, content);
+    const parsed = await parseFile(file, parse, limits.maxFileBytes);
     problems.push(...parsed.problems);
     for (const doc of parsed.docs) {
       const owner = owners.get(doc.docId);
@@ -49,20 +47,24 @@ export async function loadDocuments(root: string): Promise<LoadedDocuments> {
   return { docs, problems };
 }
 
-async function listFiles(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true });
-  return entries
-    .map((e) => e.split(sep).join('/'))
-    .filter((e) => !e.split('/').some((part) => part.startsWith('.')));
-}
-
-function describe(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (error instanceof TypeError) return 'not UTF-8 text';
-  if (code === 'EISDIR') return 'is a folder, not a file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOENT') return 'vanished or is a broken link';
-  return code ?? (error as Error).message;
+/** One file read and parsed; whatever goes wrong is that file's problem, never the folder's. */
+async function parseFile(
+  file: WalkedFile,
+  parse: NonNullable<ReturnType<typeof parserFor>>,
+  maxBytes: number,
+): Promise<{ docs: KbDocument[]; problems: IngestProblem[] }> {
+  let content: string;
+  try {
+    content = UTF8.decode(await readWalkedFile(file, maxBytes));
+  } catch (error) {
+    return { docs: [], problems: [{ source: file.path, reason: error instanceof TypeError ? 'not UTF-8 text' : describeFsError(error) }] };
+  }
+  try {
+    const parsed = parse(file.path, content);
+    return { docs: parsed.docs, problems: [...parsed.problems] };
+  } catch (error) {
+    return { docs: [], problems: [{ source: file.path, reason: `could not be parsed: ${(error as Error).message}` }] };
+  }
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

@@ -29,7 +29,7 @@ export function parseMarkdown(path: string, content: string): Parsed {
     meta = (parsed ?? {}) as Record<string, unknown>;
   }
   const body = match ? content.slice(match[0].length) : content;
-  const heading = /^#{1,6}\s+(.+?)\s*#*\s*$/m.exec(body)?.[1];
+  const heading = firstHeading(body);
   return {
     docs: [
       {
@@ -95,6 +95,33 @@ const PARSERS: Record<string, (path: string, content: string) => Parsed> = {
 };
 
 const FRONT_MATTER = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
+
+/**
+ * The first ATX heading's text (`# Title #` → `Title`), found line by line in
+ * linear time: the regex it replaces backtracked cubically on `# a` followed
+ * by thousands of spaces (12 s of a blocked event loop for one line).
+ */
+export function firstHeading(body: string): string | undefined {
+  let from = 0;
+  while (from < body.length) {
+    let end = body.indexOf('\n', from);
+    if (end < 0) end = body.length;
+    if (body.charCodeAt(from) === 0x23 /* # */) {
+      const line = body.slice(from, end);
+      let i = 0;
+      while (i < line.length && i < 7 && line[i] === '#') i++;
+      if (i <= 6 && i < line.length && (line[i] === ' ' || line[i] === '\t')) {
+        let title = line.slice(i).trim();
+        let cut = title.length;
+        while (cut > 0 && title[cut - 1] === '#') cut--;
+        if (cut < title.length && (cut === 0 || /\s/.test(title[cut - 1] as string))) title = title.slice(0, cut).trim();
+        if (title) return title;
+      }
+    }
+    from = end + 1;
+  }
+  return undefined;
+}
 
 function text(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';

@@ -2,7 +2,7 @@ import { raceAbort } from '../../application/abortable.js';
 import type { KnowledgeBasePort, RecallQuery } from '../../application/ports/knowledge-base.port.js';
 import type { LoggerPort } from '../../application/ports/logger.port.js';
 import type { RecallResult } from '../../domain/recall-result.js';
-import { loadDocuments } from './document-loader.js';
+import { DEFAULT_WALK_LIMITS, loadDocuments } from './document-loader.js';
 import { FolderWatcher } from './folder-watcher.js';
 import { PassageIndex } from './passage-index.js';
 
@@ -17,6 +17,10 @@ export interface LocalKnowledgeBaseOptions {
   readonly passageChars: number;
   /** Rebuild this long after the folder last changed (`KB_WATCH_DEBOUNCE_MS`); 0 or less: do not watch. */
   readonly watchDebounceMs: number;
+  /** Larger files are skipped (`KB_MAX_FILE_BYTES`). */
+  readonly maxFileBytes?: number;
+  /** At most this many files are read (`KB_MAX_FILES`). */
+  readonly maxFiles?: number;
   readonly log: LoggerPort;
 }
 
@@ -46,6 +50,8 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
   private queued: Promise<void> | undefined;
   private readonly firstBuild: Promise<void>;
   private readonly watcher: FolderWatcher | undefined;
+  /** Problems already logged (source → reason): a file that stays bad is logged once, not at every rebuild. */
+  private logged = new Map<string, string>();
 
   constructor(private readonly options: LocalKnowledgeBaseOptions) {
     this.firstBuild = this.rebuild();
@@ -73,7 +79,7 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
   async health(): Promise<{ ok: boolean; detail: string }> {
     const s = this.stats_;
     if (!s.ready) return { ok: false, detail: 'knowledge index not built yet' };
-    return { ok: true, detail: `${s.documents} documents, ${s.passages} passages, built ${s.builtAt}` };
+    return { ok: true, detail: `${s.documents} documents, ${s.passages} passages, ${s.skipped} skipped, built ${s.builtAt}` };
   }
 
   stats(): LocalKnowledgeBaseStats {
@@ -106,9 +112,17 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
     const { dir, log } = this.options;
     const started = performance.now();
     try {
-      const { docs, problems } = await loadDocuments(dir);
-      for (const p of problems) log.warn('knowledge file skipped', { file: p.source, reason: p.reason });
-      const index = await PassageIndex.build(docs, this.options.passageChars);
+      const { docs, problems } = await loadDocuments(dir, {
+        maxFileBytes: this.options.maxFileBytes ?? DEFAULT_WALK_LIMITS.maxFileBytes,
+        maxFiles: this.options.maxFiles ?? DEFAULT_WALK_LIMITS.maxFiles,
+      });
+      const index = await PassageIndex.build(docs, this.options.passageChars, (source, reason) => problems.push({ source, reason }));
+      const logged = new Map<string, string>();
+      for (const p of problems) {
+        if (this.logged.get(p.source) !== p.reason) log.warn('knowledge file skipped', { file: p.source, reason: p.reason });
+        logged.set(p.source, p.reason);
+      }
+      this.logged = logged;
       const buildMs = Math.round(performance.now() - started);
       this.index = index;
       this.stats_ = {

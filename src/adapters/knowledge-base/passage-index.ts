@@ -34,8 +34,21 @@ export class PassageIndex {
    * few hundred passages, so calls keep being served while a large folder is
    * (re)indexed.
    */
-  static async build(docs: readonly KbDocument[], passageChars: number): Promise<PassageIndex> {
-    const passages = docs.flatMap((d) => splitIntoPassages(d, passageChars));
+  static async build(
+    docs: readonly KbDocument[],
+    passageChars: number,
+    onProblem: (source: string, reason: string) => void = () => undefined,
+  ): Promise<PassageIndex> {
+    const passages: Passage[] = [];
+    for (const [i, doc] of docs.entries()) {
+      // One document that cannot be cut (whatever the reason) is skipped; the others are still indexed.
+      try {
+        for (const p of splitIntoPassages(doc, passageChars)) passages.push(p);
+      } catch (error) {
+        onProblem(doc.source, `could not be split into passages: ${(error as Error).message}`);
+      }
+      if (i % 50 === 49) await setImmediate();
+    }
     const docFrequency = new Map<string, number>();
     const indexed: IndexedPassage[] = [];
     for (const [id, p] of passages.entries()) {

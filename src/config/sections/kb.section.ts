@@ -18,6 +18,8 @@ export const kbSection = defineSection({
     KB_MIN_SCORE: num(0, 1, 0.3),
     KB_PASSAGE_CHARS: int(100, 100_000, 800),
     KB_WATCH_DEBOUNCE_MS: int(0, 600_000, 500),
+    KB_MAX_FILE_BYTES: int(1024, 1024 * 1024 * 1024, 32 * 1024 * 1024),
+    KB_MAX_FILES: int(1, 10_000_000, 100_000),
     KB_URL: url(),
     KB_API_KEY: str(),
     KB_KNOWLEDGE_ID: str('default'),
@@ -46,6 +48,10 @@ export const kbSection = defineSection({
     passageChars: v.KB_PASSAGE_CHARS as number,
     /** The local index is rebuilt this long after the folder last changed; 0 turns watching off. */
     watchDebounceMs: v.KB_WATCH_DEBOUNCE_MS as number,
+    /** Files in the folder larger than this are skipped, by name, with their size. */
+    maxFileBytes: v.KB_MAX_FILE_BYTES as number,
+    /** At most this many files of the folder are read. */
+    maxFiles: v.KB_MAX_FILES as number,
     /** Dify-style retrieval API base URL (`POST {url}/retrieval`). */
     url: v.KB_URL as string | undefined,
     apiKey: v.KB_API_KEY as string | undefined,
