@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHttpApp } from './adapters/http/app.js';
+import { protocolClientError } from './adapters/http/client-error.js';
 import { asyncChatExtension } from './adapters/http/async-chat.extension.js';
 import { buildHardening } from './adapters/http/hardening.js';
 import { playgroundExtension } from './adapters/http/playground/playground.extension.js';
@@ -60,12 +61,15 @@ export async function startService(config: Config, overrides: ContainerOverrides
       asyncChatExtension(asyncChat, hardening.turnOptions),
     ],
   });
-  const server = createServer(app.callback());
-  // Streams run up to the deadline behind proxies that keep connections open:
-  // idle keep-alive must outlast a typical 60 s proxy timeout, and headersTimeout must exceed it.
+  // A request whose headers or body never finish (a partial body then silence, one byte every
+  // few seconds) is dropped REQUEST_TIMEOUT_MS after it began; Node checks its open requests every
+  // second here (its default is every 30 s). Once the body is in, the turn's own deadline bounds the rest.
+  const server = createServer({ requestTimeout: config.server.requestTimeoutMs, connectionsCheckingInterval: 1000 }, app.callback());
+  // Idle keep-alive must outlast a typical 60 s proxy timeout, so proxies close idle connections first.
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 0; // a body arrives in seconds; the turn's own deadline bounds the rest
+  server.headersTimeout = config.server.requestTimeoutMs;
+  // What Node refuses itself (malformed HTTP, oversized headers, a request timed out) gets the protocol's JSON error too.
+  server.on('clientError', protocolClientError);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

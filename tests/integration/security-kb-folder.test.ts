@@ -59,7 +59,7 @@ describe('security: the knowledge folder is read inside its bounds', () => {
     expect(log['passwd.md']).to.include('outside the knowledge folder');
     expect(log['etc-link']).to.include('outside the knowledge folder');
     const vpn = await sendJson(service.url, '/chat/sync', { body: { ...ASK, content: 'VPN 怎么登录？' } });
-    expect(vpn.body.recall_docs[0].doc_id).to.equal('vpn.md');
+    expect((vpn.body.recall_docs as { doc_id: string }[])[0]!.doc_id).to.equal('vpn.md');
   });
 
   it('when two links form a cycle and a FIFO is named *.md, then the index is ready promptly and questions are answered', async () => {
@@ -73,7 +73,7 @@ describe('security: the knowledge folder is read inside its bounds', () => {
     await ready(service, 5000);
     expect(Date.now() - began).to.be.below(5000);
     const reply = await sendJson(service.url, '/chat/sync', { body: { ...ASK, content: 'VPN 怎么登录？' } });
-    expect(reply.body.recall_docs[0].doc_id).to.equal('vpn.md');
+    expect((reply.body.recall_docs as { doc_id: string }[])[0]!.doc_id).to.equal('vpn.md');
     expect(skipped(service)['pipe.md']).to.include('FIFO');
   });
 
@@ -84,10 +84,10 @@ describe('security: the knowledge folder is read inside its bounds', () => {
     await ready(service, 20_000);
     expect(skipped(service)['big.txt']).to.match(/too large: 9437184 bytes/);
     const reply = await sendJson(service.url, '/chat/sync', { body: { ...ASK, content: 'VPN 怎么登录？' } });
-    expect(reply.body.recall_docs[0].doc_id).to.equal('vpn.md');
+    expect((reply.body.recall_docs as { doc_id: string }[])[0]!.doc_id).to.equal('vpn.md');
     // The long paragraph was cut into passages, not dropped: it is found.
     const long = await sendJson(service.url, '/chat/sync', { body: { ...ASK, content: '无标点无标点' } });
-    expect(long.body.recall_docs[0].doc_id).to.equal('long');
+    expect((long.body.recall_docs as { doc_id: string }[])[0]!.doc_id).to.equal('long');
   });
 
   it('when a Markdown heading is followed by thousands of spaces, then it is read in linear time', () => {
