@@ -95,4 +95,49 @@ describe('fuzzing chat request bodies against the real app', function () {
     );
     expect((await fetch(`${service.url}/health`)).status).to.equal(200);
   });
+
+  it('when the Content-Type carries any charset, then only utf-8 (any case) is read; every other charset is a 415 naming it', async () => {
+    const charset = fc.oneof(fc.constantFrom('utf-8', 'UTF-8', 'utf8', 'Utf-8', 'gbk', 'gb2312', 'GB18030', 'latin1', 'utf-16', 'big5'), fc.stringMatching(/^[a-z0-9-]{1,12}$/));
+    await fc.assert(
+      fc.asyncProperty(charset, async (cs) => {
+        const reply = await sendJson(service.url, '/chat/sync', {
+          body: { user: 'u', msg_type: 'text', content: '好' },
+          headers: { 'content-type': `application/json; charset=${cs}` },
+        });
+        if (/^utf-?8$/i.test(cs)) expect(reply.status, cs).to.equal(200);
+        else {
+          expect(reply.status, cs).to.equal(415);
+          expect(String(reply.body.err_msg).toLowerCase()).to.include(cs.toLowerCase().slice(0, 40));
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('fuzzing route spellings with credentials on', function () {
+  this.timeout(120_000);
+  let service: TestService;
+  before(async () => {
+    service = await startTestService({ AUTH_TOKEN: 'fuzz-token', MOCK_LLM_DELAY_MS: '0' });
+  });
+  after(() => service.close());
+
+  it('when a protected path is spelled with random letter case, slashes and encodings, then it never answers 200 without the token', async () => {
+    const spelled = fc
+      .tuple(fc.constantFrom('/chat', '/chat/sync', '/chat/async', '/playground'), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), fc.constantFrom('', '/', '//', '%2F', '?a=1', '#x'))
+      .map(([path, flips, tail]) =>
+        Array.from(path)
+          .map((c, i) => (flips[i] ? (c === '/' ? '//' : c === 'a' ? '%61' : c.toUpperCase()) : c))
+          .join('') + tail,
+      );
+    await fc.assert(
+      fc.asyncProperty(spelled, async (path) => {
+        const reply = await sendJson(service.url, path, { body: { user: 'u', msg_type: 'text', content: '好' } });
+        expect(reply.status, path).to.not.equal(200);
+        expect(reply.status, path).to.be.lessThan(500);
+      }),
+      { numRuns: 150 },
+    );
+  });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
-import bodyParser from 'koa-bodyparser';
+import getRawBody from 'raw-body';
 import type { LoggerPort } from '../../application/ports/logger.port.js';
 import type { StreamChatUseCase } from '../../application/stream-chat.use-case.js';
 import type { SyncChatUseCase } from '../../application/sync-chat.use-case.js';
@@ -12,6 +12,17 @@ import { streamChat, syncChat, type CallContext, type TurnOptions } from './chat
 import { errorReply } from './protocol-encoder.js';
 import { REPLIES, RequestProblem } from './reply-table.js';
 import { ChatRequestParser } from './request-schema.js';
+
+declare module 'koa' {
+  interface Request {
+    /** The parsed JSON body of a chat call (set by the body reader). */
+    body?: unknown;
+    /** The body as UTF-8 text. */
+    rawBody?: string;
+    /** The body's bytes as received: what a signature is computed over. */
+    rawBytes?: Buffer;
+  }
+}
 
 export interface HttpAppOptions extends TurnOptions {
   readonly bodyLimitBytes: number;
@@ -147,11 +158,14 @@ function asProblem(error: unknown): RequestProblem {
 }
 
 /**
- * Accepts only JSON bodies. koa-bodyparser alone turns any other content type
- * into `{}`, which would then be reported as missing fields: refuse it first.
+ * Reads a chat body: JSON only (koa-bodyparser alone turned any other content
+ * type into `{}`, then reported as missing fields), UTF-8 only (a `charset`
+ * other than utf-8 is refused with 415 rather than decoded into U+FFFD, and
+ * bytes that are not valid UTF-8 with 400), at most `limitBytes` (413). The
+ * raw bytes stay on the request (`rawBytes`) for the signature check, which
+ * must see what was sent, not text re-encoded from it.
  */
 function jsonBody(limitBytes: number): Middleware<CallState> {
-  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: `${limitBytes}b`, strict: true });
   return async (ctx, next) => {
     if (!ctx.is('application/json', '+json')) {
       throw new RequestProblem(
@@ -159,11 +173,48 @@ function jsonBody(limitBytes: number): Middleware<CallState> {
         `Content-Type must be application/json, got ${ctx.get('Content-Type').slice(0, 100) || 'none'}`,
       );
     }
+    const charset = ctx.request.charset;
+    if (charset && !/^utf-?8$/i.test(charset)) {
+      throw new RequestProblem('unsupported_media_type', `Content-Type charset must be utf-8, got ${charset.slice(0, 40)}`);
+    }
     const length = Number(ctx.get('Content-Length'));
     if (length > limitBytes) throw new RequestProblem('payload_too_large', `request body exceeds ${limitBytes} bytes`);
-    await parse(ctx, next);
+    const bytes = await readBody(ctx.req, Number.isFinite(length) && ctx.get('Content-Length') !== '' ? length : undefined, limitBytes);
+    let text: string;
+    try {
+      text = UTF8.decode(bytes);
+    } catch {
+      throw new RequestProblem('bad_request', 'body: not valid UTF-8');
+    }
+    let parsed: unknown;
+    try {
+      // JSON.parse makes a `__proto__` key an own property like any other: nothing is polluted.
+      parsed = JSON.parse(text);
+    } catch {
+      throw new RequestProblem('bad_request', 'body: malformed JSON');
+    }
+    const request = ctx.request;
+    request.body = parsed;
+    request.rawBody = text;
+    request.rawBytes = bytes;
+    await next();
   };
 }
+
+/** The body's bytes via raw-body (length-checked, limited); its failures as the protocol's refusals. */
+async function readBody(req: CallContext['req'], length: number | undefined, limit: number): Promise<Buffer> {
+  try {
+    return await getRawBody(req, { length, limit });
+  } catch (error) {
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') throw new RequestProblem('payload_too_large', `request body exceeds ${limit} bytes`);
+    if (type === 'request.size.invalid') throw new RequestProblem('bad_request', 'body: shorter or longer than its Content-Length');
+    throw error;
+  }
+}
+
+/** Decodes UTF-8 strictly (invalid bytes throw) and drops a leading BOM. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The body parser followed by each admission check, as one middleware. */
 function admitted(parse: Middleware<CallState>, checks: readonly Middleware<CallState>[]): Middleware<CallState> {

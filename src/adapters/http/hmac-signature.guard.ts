@@ -30,9 +30,9 @@ export function hmacSignatureGuard(secret: string, now: () => number = Date.now)
       if (Math.abs(now() - Number(timestamp) * 1000) > SIGNATURE_WINDOW_MS) {
         throw unauthorized('X-Timestamp: outside the 5-minute window; check the sender clock');
       }
-      // koa-bodyparser keeps the body as the UTF-8 text it decoded; re-encoding gives back the bytes sent.
-      const rawBody = (ctx.request as { rawBody?: string }).rawBody ?? '';
-      const expected = Buffer.from(signBody(secret, timestamp, Buffer.from(rawBody, 'utf8')), 'hex');
+      // The bytes as received (kept by the body reader), never text re-encoded from them.
+      const rawBytes = (ctx.request as { rawBytes?: Buffer }).rawBytes ?? Buffer.alloc(0);
+      const expected = Buffer.from(signBody(secret, timestamp, rawBytes), 'hex');
       if (!timingSafeEqual(Buffer.from(signature, 'hex'), expected)) throw unauthorized('X-Signature: does not match the body');
       if (!replays.remember(signature)) throw unauthorized('X-Signature: already used (replayed request)');
       return next();
