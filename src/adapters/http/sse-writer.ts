@@ -100,11 +100,28 @@ export class SseWriter {
     if (!this.usable) throw new CallerGone();
     clearTimeout(this.idle);
     this.res.end(frame);
+    this.boundFlush();
   }
 
   /** Ends the response (no-op once `finish` has). */
   end(): void {
     clearTimeout(this.idle);
-    if (this.usable) this.res.end();
+    if (this.usable) {
+      this.res.end();
+      this.boundFlush();
+    }
+  }
+
+  /**
+   * The slow-reader limit covers the last write too: a final frame that does
+   * not fit the reader's window would otherwise hold the socket (and the
+   * open-streams gauge) for as long as the reader cares not to read.
+   */
+  private boundFlush(): void {
+    if (this.res.writableFinished) return;
+    const timer = setTimeout(() => this.res.destroy(), this.slowReaderMs);
+    timer.unref();
+    this.res.once('finish', () => clearTimeout(timer));
+    this.res.once('close', () => clearTimeout(timer));
   }
 }
