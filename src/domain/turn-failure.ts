@@ -8,6 +8,8 @@ export type TurnFailureKind =
   | 'knowledge_base_unavailable'
   | 'empty_answer'
   | 'busy'
+  /** Cut because the service is stopping (SIGTERM past its drain). */
+  | 'shutting_down'
   | 'internal';
 
 /** A failure the application understands; anything else thrown is `internal`. */

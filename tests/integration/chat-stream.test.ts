@@ -131,6 +131,9 @@ describe('POST /chat (SSE)', () => {
     const call = lines.find((l) => l.message === 'call' && l.route === '/chat');
     expect(call).to.include({ outcome: 'caller_hung_up' });
     expect(lines.filter((l) => l.level === 'error')).to.deep.equal([]);
+    // The hang-up reaches the outcomes metric too (it was read before the route had set it).
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).to.match(/yishiting_bot_turn_outcomes_total\{route="\/chat",outcome="caller_hung_up"\} 1/);
   });
 
   it('when msg_type is not text, then a polite reply streams with answer_success 0', async () => {

@@ -85,7 +85,8 @@ describe('graceful shutdown of the real process', function () {
       expectOneFinalFrameLast(reply);
       const last = reply.frames.at(-1)!.data;
       expect(last.global_output).to.deep.equal({ answer_success: 0, docs: [] });
-      expect(last.response).to.equal('当前咨询人数较多，请稍后再试。');
+      // The apology says what happened (a restart), not that the bot is busy.
+      expect(last.response).to.equal('抱歉，机器人正在重启，回答被中断了，请稍后重新提问。');
     }
     expect(await service.exited).to.equal(0);
     expect(Date.now() - signalledAt).to.be.lessThan(10_000); // did not wait for the 40 s answers

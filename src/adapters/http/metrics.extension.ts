@@ -11,7 +11,11 @@ import { presentedToken, sameSecret } from './secret-compare.js';
 export function metricsExtension(metrics: HttpMetrics, token?: string): HttpExtension {
   return {
     middleware: async (ctx, next) => {
-      ctx.res.once('close', () => {
+      // Recorded once both the response has closed (the error replies have set the final status)
+      // and the route has finished (a hung-up stream's route sets its outcome after the socket closed).
+      let pending = 2;
+      const record = () => {
+        if (--pending > 0) return;
         const { startedAt, firstFrameAt, outcome, turn } = ctx.state;
         metrics.record({
           // The router's pattern, not the path: unknown paths must not create label values.
@@ -23,8 +27,13 @@ export function metricsExtension(metrics: HttpMetrics, token?: string): HttpExte
           outcome,
           turn,
         });
-      });
-      await next();
+      };
+      ctx.res.once('close', record);
+      try {
+        await next();
+      } finally {
+        record();
+      }
     },
     routes(router) {
       router.get('/metrics', async (ctx) => {

@@ -75,6 +75,12 @@ export const REPLIES: Readonly<Record<RequestProblemKind | TurnFailureKind, Repl
     errMsg: 'the knowledge base failed',
     apology: SORRY,
   },
+  shutting_down: {
+    status: 503,
+    code: 50301,
+    errMsg: 'the service is restarting; ask again',
+    apology: '抱歉，机器人正在重启，回答被中断了，请稍后重新提问。',
+  },
   empty_answer: {
     status: 502,
     code: 50203,

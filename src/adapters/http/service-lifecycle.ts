@@ -11,7 +11,7 @@ const SWEEP_MS = 100;
 /**
  * The service's stopping state, which routes and readiness observe:
  * `stopping` aborts when shutdown begins (`/ready` fails); `cutSignal`
- * aborts when running turns must end now — they end with the `busy` apology
+ * aborts when running turns must end now — they end with the `shutting_down` apology
  * as their final frame / sync reply, never by a dropped socket.
  */
 export class ServiceLifecycle {
@@ -33,7 +33,7 @@ export class ServiceLifecycle {
 
   /** Ends every running turn now, each with its final frame (a second signal, or the drain limit). */
   cutTurns(): void {
-    this.cutControl.abort(new TurnFailure('busy', 'the service is shutting down'));
+    this.cutControl.abort(new TurnFailure('shutting_down', 'the service is shutting down'));
   }
 
   /**
