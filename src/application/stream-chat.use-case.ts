@@ -11,7 +11,7 @@ import type { LlmPort } from './ports/llm.port.js';
 import type { LoggerPort } from './ports/logger.port.js';
 import { TOKENS } from './ports/tokens.js';
 import type { PromptBuilder } from './prompt-builder.js';
-import type { TurnPolicy } from './turn-policy.js';
+import { ANSWER_CUT_NOTE, type TurnPolicy } from './turn-policy.js';
 import { WellFormedPieces } from './well-formed-pieces.js';
 
 /**
@@ -96,10 +96,23 @@ export class StreamChatUseCase {
       let whole = '';
       failedPort = 'llm_unavailable';
       pieces = this.llm.streamAnswer(prompt, signal)[Symbol.asyncIterator]();
+      const maxChars = this.policy.answerMaxChars ?? Number.POSITIVE_INFINITY;
+      let cut = false;
       for (;;) {
         const next = await race.race(pieces.next());
         if (next.done) break;
-        const text = wellFormed.push(next.value);
+        let text = wellFormed.push(next.value);
+        if (text && whole.length + text.length > maxChars) {
+          // A runaway model: keep what fits, say it was cut, and stop the model (`finally` returns its stream).
+          text = `${text.slice(0, Math.max(0, maxChars - whole.length)).toWellFormed()}${ANSWER_CUT_NOTE}`;
+          this.log.warn('answer cut at ANSWER_MAX_CHARS', { traceId: turn.traceId, maxChars });
+          answered = true;
+          whole += text;
+          const lagging = hand(sink, { kind: 'piece', text });
+          if (lagging) await race.race(lagging);
+          cut = true;
+          break;
+        }
         if (text) {
           answered = true;
           whole += text;
@@ -107,9 +120,9 @@ export class StreamChatUseCase {
           if (lagging) await race.race(lagging);
         }
       }
-      piecesDone = true;
+      piecesDone = !cut;
       failedPort = 'internal';
-      const tail = wellFormed.flush();
+      const tail = piecesDone ? wellFormed.flush() : '';
       if (tail) {
         answered = true;
         whole += tail;

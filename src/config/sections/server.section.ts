@@ -9,6 +9,7 @@ export const serverSection = defineSection({
     MAX_CONTENT_CHARS: int(1, 1_000_000, 4000),
     CHAT_DEADLINE_MS: int(100, 600_000, 55_000),
     REQUEST_TIMEOUT_MS: int(1000, 600_000, 10_000),
+    ANSWER_MAX_CHARS: int(100, 1_000_000, 20_000),
     LOG_LEVEL: { enum: ['error', 'warn', 'info', 'debug'], default: 'info' },
     LOG_FORMAT: { enum: ['json', 'pretty', 'auto'], default: 'auto' },
   },
@@ -23,6 +24,8 @@ export const serverSection = defineSection({
     deadlineMs: v.CHAT_DEADLINE_MS as number,
     /** A request's headers and body must have arrived within this many ms (408 and the socket closed otherwise). */
     requestTimeoutMs: v.REQUEST_TIMEOUT_MS as number,
+    /** Longest answer in characters; past it the model is stopped and the answer ends with a note that it was cut. */
+    answerMaxChars: v.ANSWER_MAX_CHARS as number,
     logLevel: v.LOG_LEVEL as 'error' | 'warn' | 'info' | 'debug',
     /** `json` lines for collectors, `pretty` for a terminal; `auto` picks by whether stdout is a TTY. */
     logFormat: v.LOG_FORMAT as 'json' | 'pretty' | 'auto',
