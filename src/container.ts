@@ -25,6 +25,7 @@ import { StreamChatUseCase } from './application/stream-chat.use-case.js';
 import { SyncChatUseCase } from './application/sync-chat.use-case.js';
 import { DEFAULT_UNSUPPORTED_MSG_TYPE_REPLY } from './application/turn-policy.js';
 import type { Config } from './config/config.js';
+import { configuredSecrets } from './config/redact.js';
 
 /** Overrides for tests: a fake port or a logger that writes where the test reads. */
 export interface ContainerOverrides {
@@ -55,7 +56,7 @@ const KB_PROVIDERS: Record<string, (config: Config, log: LoggerPort) => Knowledg
  */
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
-  const log = overrides.logger ?? new WinstonLogger({ level: config.server.logLevel, format: config.server.logFormat });
+  const log = overrides.logger ?? new WinstonLogger({ level: config.server.logLevel, format: config.server.logFormat, secrets: configuredSecrets(config) });
   container.bind(TOKENS.Logger).toConstantValue(log);
   container.bind(TOKENS.Llm).toConstantValue(overrides.llm ?? pick(LLM_PROVIDERS, config.llm.provider)(config, log));
   container
@@ -105,7 +106,7 @@ function bindConversationState(container: Container, config: Config, overrides: 
     .toConstantValue(new ConversationMemory(store, { maxTurns: c.maxTurns, historyChars: c.historyChars, ttlMs: c.ttlMs }, log));
   container
     .bind(TOKENS.IdempotentTurns)
-    .toConstantValue(new IdempotentTurns(store, { ttlMs: c.idempotencyTtlMs, deadlineMs: config.server.deadlineMs, pollMs: 100 }, log));
+    .toConstantValue(new IdempotentTurns(store, { ttlMs: c.idempotencyTtlMs, deadlineMs: config.server.deadlineMs, leaseMs: c.idempotencyLeaseMs, pollMs: 100 }, log));
   const pusher =
     overrides.replyPusher ??
     (c.asyncPushUrl

@@ -11,8 +11,14 @@ import type { LoggerPort } from './ports/logger.port.js';
 export interface IdempotencyPolicy {
   /** A finished turn is replayed for repeats during this long; 0 switches idempotency off. */
   readonly ttlMs: number;
-  /** Every turn ends by then, so a claim that outlives it belongs to a crashed instance. */
+  /** A repeat waits for the first call at most this long (its own deadline). */
   readonly deadlineMs: number;
+  /**
+   * The store's "running" claim is a lease this long, renewed every third of it while the
+   * turn runs: when its owner dies (kill -9) the claim lapses within a lease, and a retry
+   * is answered afresh instead of waiting out its deadline.
+   */
+  readonly leaseMs: number;
   /** How often a repeat checks whether another instance finished the first call. */
   readonly pollMs: number;
 }
@@ -94,7 +100,7 @@ export class IdempotentTurns {
     for (let polls = 0; ; polls += 1) {
       let claim;
       try {
-        claim = await raceAbort(this.store.claimTurn(key, this.policy.deadlineMs + CLAIM_MARGIN_MS), signal);
+        claim = await raceAbort(this.store.claimTurn(key, this.policy.leaseMs), signal);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         this.log.debug('idempotency store unavailable; answering without it', { traceId, error: messageOf(error) });
@@ -116,6 +122,7 @@ export class IdempotentTurns {
   ): Promise<FinishedTurn | undefined> {
     const pieces: string[] = [];
     let finished: FinishedTurn | undefined;
+    const renewal = useStore ? this.renewWhileRunning(key, traceId) : undefined;
     try {
       // Synchronous for pieces, so the turn waits on this sink only when the caller's own sink lags.
       await answer((event) => {
@@ -135,11 +142,22 @@ export class IdempotentTurns {
           .then(() => sink(event));
       });
     } finally {
+      clearInterval(renewal);
       if (!finished && useStore) {
         this.store.releaseTurn(key).catch((error: unknown) => this.log.debug('claim not released', { traceId, error: messageOf(error) }));
       }
     }
     return finished;
+  }
+
+  private renewWhileRunning(key: string, traceId: string): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      this.store
+        .renewTurn(key, this.policy.leaseMs)
+        .catch((error: unknown) => this.log.debug('claim not renewed', { traceId, error: messageOf(error) }));
+    }, Math.max(1, Math.floor(this.policy.leaseMs / 3)));
+    timer.unref();
+    return timer;
   }
 
   private async replay(finished: FinishedTurn, traceId: string, sink: TurnSink): Promise<void> {
@@ -148,8 +166,6 @@ export class IdempotentTurns {
     await sink({ kind: 'end', outcome: finished.outcome });
   }
 }
-
-const CLAIM_MARGIN_MS = 5000;
 
 /** The idempotency key of a turn: its `user` and `msg_id`, so two users' ids never collide. */
 export function turnKey(turn: ChatTurn): string {

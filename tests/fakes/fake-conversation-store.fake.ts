@@ -40,6 +40,10 @@ export class FakeConversationStore implements ConversationStore {
     this.turns.set(turnKey, { status: 'finished', turn });
   }
 
+  async renewTurn(): Promise<void> {
+    this.use('renewTurn');
+  }
+
   async releaseTurn(turnKey: string): Promise<void> {
     this.use('releaseTurn');
     this.turns.delete(turnKey);

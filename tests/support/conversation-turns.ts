@@ -22,7 +22,7 @@ export function rememberingUseCases(
   const store = options.store ?? new FakeConversationStore();
   const deadlineMs = options.deadlineMs ?? 5000;
   const memory = new ConversationMemory(store, { maxTurns: 10, historyChars: 4000, ttlMs: 60_000, ...options.memory }, log);
-  const idempotency = new IdempotentTurns(store, { ttlMs: 60_000, deadlineMs, pollMs: 10, ...options.idempotency }, log);
+  const idempotency = new IdempotentTurns(store, { ttlMs: 60_000, deadlineMs, leaseMs: 5000, pollMs: 10, ...options.idempotency }, log);
   const stream = new StreamChatUseCase(
     llm,
     new FakeKnowledgeBase(),

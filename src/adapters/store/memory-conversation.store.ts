@@ -39,11 +39,15 @@ export class MemoryConversationStore implements ConversationStore {
     this.sessions.set(sessionKey, kept, limits.ttlMs);
   }
 
-  async claimTurn(turnKey: string, runningTtlMs: number): Promise<TurnClaim> {
+  async claimTurn(turnKey: string, leaseMs: number): Promise<TurnClaim> {
     const record = this.turns.get(turnKey);
     if (record) return record;
-    this.turns.set(turnKey, { status: 'running' }, runningTtlMs);
+    this.turns.set(turnKey, { status: 'running' }, leaseMs);
     return { status: 'claimed' };
+  }
+
+  async renewTurn(turnKey: string, leaseMs: number): Promise<void> {
+    if (this.turns.get(turnKey)?.status === 'running') this.turns.set(turnKey, { status: 'running' }, leaseMs);
   }
 
   async finishTurn(turnKey: string, turn: FinishedTurn, ttlMs: number): Promise<void> {

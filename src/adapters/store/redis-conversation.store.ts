@@ -17,6 +17,11 @@ return false`;
 
 const RUNNING = JSON.stringify({ status: 'running' });
 
+/** Extends the lease only while the key still says "running": never the expiry of a finished record. */
+const RENEW_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+
 /**
  * `SESSION_STORE=redis`: conversations and idempotency records in Redis, so
  * every instance behind a load balancer shares them. Expiry is Redis's own
@@ -48,13 +53,17 @@ export class RedisConversationStore implements ConversationStore {
     if (!results || failed) throw failed?.[0] ?? new Error('redis transaction was discarded');
   }
 
-  async claimTurn(turnKey: string, runningTtlMs: number): Promise<TurnClaim> {
+  async claimTurn(turnKey: string, leaseMs: number): Promise<TurnClaim> {
     const found = (await this.connection.run((client) =>
-      client.eval(CLAIM_SCRIPT, 1, this.turn(turnKey), RUNNING, runningTtlMs),
+      client.eval(CLAIM_SCRIPT, 1, this.turn(turnKey), RUNNING, leaseMs),
     )) as string | null;
     if (found === null) return { status: 'claimed' };
     const record = JSON.parse(found) as { status: 'running' } | { status: 'finished'; turn: FinishedTurn };
     return record.status === 'finished' ? { status: 'finished', turn: record.turn } : { status: 'running' };
+  }
+
+  async renewTurn(turnKey: string, leaseMs: number): Promise<void> {
+    await this.connection.run((client) => client.eval(RENEW_SCRIPT, 1, this.turn(turnKey), RUNNING, leaseMs));
   }
 
   async finishTurn(turnKey: string, turn: FinishedTurn, ttlMs: number): Promise<void> {

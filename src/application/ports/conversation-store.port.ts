@@ -48,11 +48,13 @@ export interface ConversationStore {
   append(sessionKey: string, exchange: Exchange, limits: HistoryLimits): Promise<void>;
   /**
    * Atomically claims a turn key for this caller unless it is already held:
-   * `claimed` (the caller now runs the turn; the claim lapses after
-   * `runningTtlMs` if it never finishes), `running` (someone else runs it) or
-   * `finished` (its recorded answer).
+   * `claimed` (the caller now runs the turn; the claim is a lease that lapses
+   * after `leaseMs` unless renewed, so an owner that died frees it soon),
+   * `running` (someone else runs it) or `finished` (its recorded answer).
    */
-  claimTurn(turnKey: string, runningTtlMs: number): Promise<TurnClaim>;
+  claimTurn(turnKey: string, leaseMs: number): Promise<TurnClaim>;
+  /** Extends a still-running claim's lease to `leaseMs` from now (no-op once finished or gone). */
+  renewTurn(turnKey: string, leaseMs: number): Promise<void>;
   /** Records the claimed turn's answer for replay during `ttlMs`. */
   finishTurn(turnKey: string, turn: FinishedTurn, ttlMs: number): Promise<void>;
   /** Gives up a claim (the turn failed or was dropped), so a retry runs afresh. */

@@ -12,6 +12,7 @@ export const conversationSection = defineSection({
     SESSION_TTL_S: int(1, 30 * 24 * 3600, 1800),
     SESSION_MAX_SESSIONS: int(1, 10_000_000, 10_000),
     IDEMPOTENCY_TTL_S: int(0, 7 * 24 * 3600, 600),
+    IDEMPOTENCY_LEASE_MS: int(300, 600_000, 5000),
     ASYNC_PUSH_URL: url(),
     ASYNC_PUSH_ATTEMPTS: int(1, 20, 5),
     ASYNC_PUSH_BACKOFF_MS: int(1, 60_000, 500),
@@ -39,6 +40,8 @@ export const conversationSection = defineSection({
     maxSessions: v.SESSION_MAX_SESSIONS as number,
     /** A repeated `msg_id` is replayed, not answered again, within this long; 0 switches it off. */
     idempotencyTtlMs: (v.IDEMPOTENCY_TTL_S as number) * 1000,
+    /** The lease of a running turn's claim, renewed every third of it; a dead owner's claim lapses after it. */
+    idempotencyLeaseMs: v.IDEMPOTENCY_LEASE_MS as number,
     /** Where `/chat/async` answers are POSTed; without it `/chat/async` answers 503. */
     asyncPushUrl: v.ASYNC_PUSH_URL as string | undefined,
     asyncPushAttempts: v.ASYNC_PUSH_ATTEMPTS as number,
