@@ -6,6 +6,7 @@ import { kbSection } from './sections/kb.section.js';
 import { llmSection } from './sections/llm.section.js';
 import { serverSection } from './sections/server.section.js';
 import { toolsSection } from './sections/tools.section.js';
+import { redactUrlCredentials } from './redact.js';
 
 /** Every area's settings; each section file lists the variables it reads. */
 const SECTIONS = {
@@ -51,12 +52,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (!validate(values)) {
     for (const e of validate.errors ?? []) {
       const name = e.instancePath.replace(/^\//, '');
-      const shown = SECRET.test(name) ? '(hidden)' : JSON.stringify(source[name]);
+      const shown = SECRET.test(name) ? '(hidden)' : redactUrlCredentials(JSON.stringify(source[name]) ?? '');
       const allowed = e.keyword === 'enum' ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
       problems.push(`${name}=${shown}: ${e.message ?? 'is invalid'}${allowed}`);
     }
   } else {
-    for (const section of Object.values(SECTIONS)) problems.push(...(section.check?.(values) ?? []));
+    for (const section of Object.values(SECTIONS)) problems.push(...(section.check?.(values) ?? []).map(redactUrlCredentials));
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.fromEntries(Object.entries(SECTIONS).map(([key, s]) => [key, Object.freeze(s.build(values))])) as Config;

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { loadConfig } from '../../src/config/config.js';
+import { configuredSecrets } from '../../src/config/redact.js';
 import type { ContainerOverrides } from '../../src/container.js';
 import { startService, type RunningService } from '../../src/server.js';
 import { WinstonLogger } from '../../src/adapters/logging/winston-logger.adapter.js';
@@ -26,7 +27,7 @@ export async function startTestService(
   const sink = new PassThrough();
   let text = '';
   sink.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-  const logger = overrides.logger ?? new WinstonLogger({ level: config.server.logLevel, format: 'json', stream: sink });
+  const logger = overrides.logger ?? new WinstonLogger({ level: config.server.logLevel, format: 'json', stream: sink, secrets: configuredSecrets(config) });
   const service = await startService(config, { ...overrides, logger });
   return {
     ...service,
