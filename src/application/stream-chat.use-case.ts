@@ -150,7 +150,8 @@ export class StreamChatUseCase {
       callerSignal.removeEventListener('abort', onCallerGone);
       // Whatever is still running for this turn (an upstream request, a retrieval) stops now.
       // After a whole answer nothing is (aborting then would only cost an event per call).
-      if (!settled) race.abort(TURN_FINISHED);
+      // An answer cut at ANSWER_MAX_CHARS leaves the model running: stop it too.
+      if (!settled || !piecesDone) race.abort(TURN_FINISHED);
       // Fire and forget: a model that ignores its signal must not hold us up.
       if (pieces && !piecesDone) Promise.resolve(pieces.return?.()).catch(() => undefined);
     }

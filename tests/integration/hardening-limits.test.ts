@@ -76,7 +76,8 @@ describe('hardening: how much', () => {
 
   it('when a client never reads its stream, then it is dropped after SSE_SLOW_READER_MS and the model stops', async () => {
     const llm = new EndlessLlm();
-    service = await startTestService({ SSE_SLOW_READER_MS: '300' }, { llm });
+    // The answer cap would stop this model first; this test is about the reader.
+    service = await startTestService({ SSE_SLOW_READER_MS: '300', ANSWER_MAX_CHARS: '10000000' }, { llm });
     const { port } = new URL(service.url);
     const socket = connect(Number(port), '127.0.0.1');
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));

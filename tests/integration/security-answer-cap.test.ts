@@ -8,7 +8,9 @@ import { A_QUESTION, startTestService, type TestService } from '../support/test-
 class RunawayLlm implements LlmPort {
   pieces = 0;
   stopped = false;
+  aborted = false;
   async *streamAnswer(_prompt: unknown, signal: AbortSignal): AsyncIterable<string> {
+    signal.addEventListener('abort', () => (this.aborted = true), { once: true });
     try {
       while (!signal.aborted) {
         this.pieces++;
@@ -39,6 +41,7 @@ describe('security: an answer is bounded by ANSWER_MAX_CHARS', () => {
     expect(text).to.equal('字'.repeat(5000) + ANSWER_CUT_NOTE);
     await new Promise((r) => setTimeout(r, 50));
     expect(llm.stopped, 'the model stream was returned').to.equal(true);
+    expect(llm.aborted, 'the model call was aborted').to.equal(true);
   });
 
   it('when the model never stops on a stream, then the stream ends with one final frame after the cut', async () => {

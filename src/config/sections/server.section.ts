@@ -9,7 +9,7 @@ export const serverSection = defineSection({
     MAX_CONTENT_CHARS: int(1, 1_000_000, 4000),
     CHAT_DEADLINE_MS: int(100, 600_000, 55_000),
     REQUEST_TIMEOUT_MS: int(1000, 600_000, 10_000),
-    ANSWER_MAX_CHARS: int(100, 1_000_000, 20_000),
+    ANSWER_MAX_CHARS: int(100, 10_000_000, 20_000),
     LOG_LEVEL: { enum: ['error', 'warn', 'info', 'debug'], default: 'info' },
     LOG_FORMAT: { enum: ['json', 'pretty', 'auto'], default: 'auto' },
   },
