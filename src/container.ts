@@ -65,6 +65,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind(TOKENS.TurnPolicy).toConstantValue({
     deadlineMs: config.server.deadlineMs,
     answerMaxChars: config.server.answerMaxChars,
+    intents: config.answers,
     unsupportedMsgTypeReply: DEFAULT_UNSUPPORTED_MSG_TYPE_REPLY,
     // The extractive model can only quote documents: with none, say so plainly instead.
     ...(!overrides.llm && config.llm.provider === 'extractive' ? { noRecallReply: config.kb.noRecallReply } : {}),

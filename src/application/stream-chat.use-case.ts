@@ -4,6 +4,7 @@ import { EMPTY_RECALL, type RecallResult } from '../domain/recall-result.js';
 import type { TurnEvent, TurnSink } from '../domain/turn-event.js';
 import { CallerGone, DeadlineExceeded, TurnFailure, type TurnFailureKind } from '../domain/turn-failure.js';
 import { AbortRace } from './abortable.js';
+import { detectIntent } from './conversation-intent.js';
 import type { ConversationMemory } from './conversation-memory.js';
 import type { IdempotentTurns } from './idempotent-turns.js';
 import type { KnowledgeBasePort } from './ports/knowledge-base.port.js';
@@ -77,7 +78,14 @@ export class StreamChatUseCase {
     try {
       if (turn.msgType !== 'text') {
         await hand(sink, { kind: 'piece', text: this.policy.unsupportedMsgTypeReply });
-        await hand(sink, { kind: 'end', outcome: { answered: false, recall } });
+        await hand(sink, { kind: 'end', outcome: { answered: false, recall, reason: 'unsupported_msg_type' } });
+        return;
+      }
+      // A person asked for, a greeting or thanks: answered at once, without the knowledge base or the model.
+      const direct = this.withoutKnowledge(turn.content);
+      if (direct) {
+        await hand(sink, { kind: 'piece', text: direct.text });
+        await hand(sink, { kind: 'end', outcome: { answered: false, recall, reason: direct.reason } });
         return;
       }
       const history = this.memory ? this.memory.history(turn) : NO_HISTORY;
@@ -87,7 +95,7 @@ export class StreamChatUseCase {
       failedPort = 'internal';
       if (recall.docs.length === 0 && this.policy.noRecallReply) {
         await hand(sink, { kind: 'piece', text: this.policy.noRecallReply });
-        await hand(sink, { kind: 'end', outcome: { answered: false, recall } });
+        await hand(sink, { kind: 'end', outcome: { answered: false, recall, reason: 'no_recall' } });
         return;
       }
       const prompt = this.prompts.build(turn, recall, await race.race(history));
@@ -133,7 +141,7 @@ export class StreamChatUseCase {
       // Only a whole answer is remembered; the store is bounded by its own short timeouts.
       if (this.memory) await race.race(this.memory.remember(turn, whole)).catch(() => undefined);
       settled = true;
-      await hand(sink, { kind: 'end', outcome: { answered: true, recall } });
+      await hand(sink, { kind: 'end', outcome: { answered: true, recall, reason: 'answered' } });
     } catch (error) {
       if (signal.reason instanceof CallerGone) {
         this.log.info('caller hung up; turn cancelled', { traceId: turn.traceId });
@@ -144,7 +152,7 @@ export class StreamChatUseCase {
       const cause = blame(failedPort, error, signal);
       const failure = this.classify(cause, turn.traceId);
       const failureReason = cause instanceof TurnFailure ? cause.reason : undefined;
-      await sink({ kind: 'end', outcome: { answered: false, failure, ...(failureReason ? { failureReason } : {}), recall } });
+      await sink({ kind: 'end', outcome: { answered: false, failure, ...(failureReason ? { failureReason } : {}), recall, reason: failure } });
     } finally {
       clearTimeout(deadline);
       callerSignal.removeEventListener('abort', onCallerGone);
@@ -155,6 +163,17 @@ export class StreamChatUseCase {
       // Fire and forget: a model that ignores its signal must not hold us up.
       if (pieces && !piecesDone) Promise.resolve(pieces.return?.()).catch(() => undefined);
     }
+  }
+
+  /** The reply to a message that needs no knowledge (a hand-off request, a greeting, thanks), if it is one. */
+  private withoutKnowledge(content: string): { text: string; reason: 'handoff_requested' | 'small_talk' } | undefined {
+    const intents = this.policy.intents;
+    if (!intents) return undefined;
+    const intent = detectIntent(content, intents);
+    if (intent === 'handoff') return { text: intents.handoffReply, reason: 'handoff_requested' };
+    if (intent === 'greeting') return { text: intents.smallTalkReply, reason: 'small_talk' };
+    if (intent === 'thanks') return { text: intents.thanksReply, reason: 'small_talk' };
+    return undefined;
   }
 
   private classify(cause: unknown, traceId: string): TurnFailureKind {

@@ -13,6 +13,13 @@ export interface TurnPolicy {
    * runaway upstream cannot grow a turn's memory until the deadline.
    */
   readonly answerMaxChars?: number;
+  /** Phrases that ask for a person, and the replies that need no knowledge (`answers` config section). */
+  readonly intents?: {
+    readonly handoffPhrases: readonly string[];
+    readonly handoffReply: string;
+    readonly smallTalkReply: string;
+    readonly thanksReply: string;
+  };
   /** The polite reply to a `msg_type` other than `text`. */
   readonly unsupportedMsgTypeReply: string;
 }

@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import type { EnvValues } from './section.js';
+import { answersSection } from './sections/answers.section.js';
 import { conversationSection } from './sections/conversation.section.js';
 import { hardeningSection } from './sections/hardening.section.js';
 import { kbSection } from './sections/kb.section.js';
@@ -16,6 +17,7 @@ const SECTIONS = {
   conversation: conversationSection,
   tools: toolsSection,
   hardening: hardeningSection,
+  answers: answersSection,
 } as const;
 
 /**

@@ -1,3 +1,4 @@
+import type { AnswerReason } from './answer-reason.js';
 import type { RecallResult } from './recall-result.js';
 import type { TurnFailureKind } from './turn-failure.js';
 
@@ -10,6 +11,8 @@ export interface TurnOutcome {
   /** A finer cause of the failure (an adapter's fault kind such as `http_5xx`), when the adapter gave one. */
   readonly failureReason?: string;
   readonly recall: RecallResult;
+  /** Why the turn ended as it did (for the log line, the answers metric and the turn record). */
+  readonly reason?: AnswerReason;
 }
 
 /** What a turn produces, in order: pieces of the answer, then one end. */

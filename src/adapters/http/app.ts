@@ -119,6 +119,7 @@ function callScope(log: LoggerPort): Middleware<CallState> {
         durationMs: Date.now() - startedAt,
         firstFrameMs: firstFrameAt === undefined ? undefined : firstFrameAt - startedAt,
         outcome,
+        reason: ctx.state.turn?.reason,
         ...(failure ? { error: failure instanceof Error ? failure.message : String(failure) } : {}),
       });
     }

@@ -52,8 +52,8 @@ export class HttpMetrics implements StreamObserver {
   });
   private readonly answers = new Counter({
     name: `${PREFIX}answers_total`,
-    help: 'Finished turns by the protocol answer_success (1 answered, 0 not)',
-    labelNames: ['answer_success'] as const,
+    help: 'Finished turns by the protocol answer_success (1 answered, 0 not) and why they ended so',
+    labelNames: ['answer_success', 'reason'] as const,
     registers: [this.registry],
   });
   private readonly recalls = new Counter({
@@ -111,7 +111,7 @@ export class HttpMetrics implements StreamObserver {
     this.duration.observe({ route }, call.durationS);
     if (call.firstFrameS !== undefined) this.firstFrame.observe({ route }, call.firstFrameS);
     if (!turn) return;
-    this.answers.inc({ answer_success: turn.answered ? '1' : '0' });
+    this.answers.inc({ answer_success: turn.answered ? '1' : '0', reason: turn.reason ?? turn.failure ?? (turn.answered ? 'answered' : 'not_answered') });
     this.recalls.inc({ hit: turn.recall.docs.length > 0 ? '1' : '0' });
     if (turn.failure === 'deadline') this.deadlineCuts.inc({ route });
     if (turn.failure === 'llm_unavailable' || turn.failure === 'empty_answer') {
