@@ -78,10 +78,10 @@ describe('playground page in a real browser (Chromium)', function () {
     service = await startTestService({ MOCK_LLM_DELAY_MS: '0', MOCK_LLM_ANSWER: '同步：{question}' });
     await page.goto(`${service.url}/playground`);
     await page.check('#sync');
-    await page.fill('#question', '你好');
+    await page.fill('#question', '连不上VPN');
     await page.click('#send');
     await page.waitForSelector('.answer:not(.streaming)');
-    expect(await page.textContent('.answer')).to.equal('同步：你好');
+    expect(await page.textContent('.answer')).to.equal('同步：连不上VPN');
     expect(await page.$$eval('.docs a', (as) => as.length)).to.equal(2);
     expect(await page.textContent('.meta')).to.match(/^sync · first reply \d+ ms/);
     expect(await page.textContent('#raw')).to.include('"is_recall_success": 1');

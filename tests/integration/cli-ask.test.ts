@@ -63,9 +63,9 @@ describe('ask (command-line client)', function () {
 
   it('when --sync is given, then the JSON endpoint answers and the recalled docs are listed with scores', async () => {
     service = await startTestService({ MOCK_LLM_DELAY_MS: '0', MOCK_LLM_ANSWER: '同步回答：{question}' });
-    const run = await runAsk(['--url', service.url, '--sync', '--user', 'lisi', '你好']);
+    const run = await runAsk(['--url', service.url, '--sync', '--user', 'lisi', '连不上VPN']);
     expect(run.code, run.stderr).to.equal(0);
-    expect(run.stdout).to.match(/^同步回答：你好\n/);
+    expect(run.stdout).to.match(/^同步回答：连不上VPN\n/);
     expect(run.stdout).to.include('[2] 第三方机器人接入说明 — https://example.invalid/p/4010230493 (score 0.762)');
     expect(run.stdout).to.match(/trace id: [0-9a-f-]{36}\ntotal: \d+ ms · code: 0/);
     expect(service.logLines().some((l) => l.route === '/chat/sync' && l.status === 200)).to.equal(true);
@@ -87,7 +87,7 @@ describe('ask (command-line client)', function () {
 
   it('when the bot cannot answer, then the apology is shown and it exits 1 naming answer_success 0', async () => {
     service = await startTestService({}, { llm: new ScriptedLlm(['半句', { fail: new Error('upstream 500') }]) });
-    const run = await runAsk(['--url', service.url, '你好']);
+    const run = await runAsk(['--url', service.url, '连不上VPN']);
     expect(run.code).to.equal(1);
     expect(run.stdout).to.include('半句抱歉');
     expect(run.stderr).to.include('the bot could not answer (answer_success 0)');

@@ -47,7 +47,7 @@ describe('hardening: what it is doing', () => {
     let text = await (await fetch(`${service.url}/metrics`)).text();
     const p = 'yishiting_bot_';
     expect(sample(text, `${p}http_requests_total{route="/chat",method="POST",status="200"}`)).to.equal(1);
-    expect(sample(text, `${p}answers_total{answer_success="0"}`)).to.equal(1);
+    expect(sample(text, `${p}answers_total{answer_success="0",reason="llm_unavailable"}`)).to.equal(1);
     expect(sample(text, `${p}recall_total{hit="0"}`)).to.equal(1);
     expect(sample(text, `${p}dependency_errors_total{dependency="llm",kind="llm_unavailable"}`)).to.equal(1);
     expect(sample(text, `${p}open_streams`)).to.equal(0);
