@@ -66,6 +66,24 @@ describe('HTTP (Dify external knowledge) knowledge base', () => {
     expect(result.docs.map((d) => d.docId)).to.deep.equal(['丙', 'b']);
   });
 
+  it('when the API streams a reply without end, then reading stops past 8 MiB and recall degrades with a warning', async () => {
+    let written = 0;
+    fake = await fakeRetrieval((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (!res.destroyed && written < 200 * 1024 * 1024 && res.write(chunk)) written += chunk.length;
+        if (!res.destroyed && written < 200 * 1024 * 1024) res.once('drain', pump);
+      };
+      res.write('{"records":[');
+      pump();
+    });
+    const result = await ask(adapter({ timeoutMs: 20_000 }));
+    expect(result).to.deep.equal({ docs: [], ok: false });
+    expect(written).to.be.below(100 * 1024 * 1024); // stopped reading long before the server stopped writing
+    expect(log.lines.find((l) => l.level === 'warn')?.fields?.error).to.match(/larger than 8388608 bytes/);
+  });
+
   it('when the API answers 500, then recall degrades to no documents with ok false and a warning', async () => {
     fake = await fakeRetrieval((_req, _body, res) => res.writeHead(500).end('{"error_code":2001,"error_msg":"boom"}'));
     expect(await ask(adapter())).to.deep.equal({ docs: [], ok: false });

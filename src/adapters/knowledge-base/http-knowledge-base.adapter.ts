@@ -53,7 +53,7 @@ export class HttpKnowledgeBase implements KnowledgeBasePort {
         }),
         signal: AbortSignal.any([signal, timeout]),
       });
-      const body = await response.text();
+      const body = await boundedText(response, MAX_REPLY_BYTES);
       if (!response.ok) throw new Error(`HTTP ${response.status} from retrieval API: ${describeError(body)}`);
       const docs = inSpaces(readRecords(parseJson(body)), query.businessKeys)
         .filter((d) => d.score >= minScore)
@@ -93,4 +93,20 @@ function describeError(body: string): string {
     // not JSON: fall through to a short excerpt
   }
   return body.slice(0, 200) || '(empty body)';
+}
+
+/** A retrieval reply larger than this is refused (a misbehaving bridge must not fill the heap). */
+const MAX_REPLY_BYTES = 8 * 1024 * 1024;
+
+/** The reply body as text, refused once it passes `limit` bytes (the rest is not read). */
+async function boundedText(response: Response, limit: number): Promise<string> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) throw new Error(`retrieval reply larger than ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
