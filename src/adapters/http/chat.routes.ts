@@ -88,6 +88,8 @@ export async function syncChat(
     ctx.state.outcome = describeOutcome(answer.outcome);
     ctx.status = 200;
     ctx.type = 'application/json; charset=utf-8';
+    // Not part of the protocol (Yishiting ignores it): why the turn ended, for `npm run eval` and operators' scripts.
+    ctx.set('X-Answer-Reason', answer.outcome.reason ?? describeOutcome(answer.outcome));
     ctx.body = syncReply(answer, turn.traceId);
     ctx.state.firstFrameAt = Date.now();
   } catch (error) {
