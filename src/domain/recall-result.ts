@@ -6,8 +6,18 @@ export interface RecalledDoc {
   readonly url: string;
   /** Relevance, normalised to 0..1. */
   readonly score: number;
-  /** The passage that matched, used as grounding context for the answer. */
+  /** The passage that matched, used as grounding context for the answer (for an FAQ entry: its answer). */
   readonly content: string;
+  /** `faq`: an FAQ entry (标准问答); `docId` is its id, `title` its standard question. Unset: a document passage. */
+  readonly kind?: 'passage' | 'faq';
+  /** An FAQ entry's stored answer, sent verbatim when the entry is answered directly. */
+  readonly answer?: string;
+  /** For an FAQ entry: which of its questions (standard or similar) matched best. */
+  readonly matchedQuestion?: string;
+  /** A passage's section, `文档标题 › 章节 › 小节`, shown when it is quoted. */
+  readonly headingPath?: readonly string[];
+  /** 1-based page the passage starts on (PDF), when known. */
+  readonly page?: number;
 }
 
 /** What the knowledge base found for a turn. */
