@@ -22,8 +22,8 @@ export const BASE_ENV: Record<string, string> = {
 
 /** Sizes of each workload, kept small enough for `npm run bench` to finish in under 5 minutes on 2 cores. */
 export const SIZES = {
-  /** Service and floor alternate in `rounds` runs of `roundS` seconds each (see `syncThroughput`). */
-  sync: { connections: 32, warmupS: 2, rounds: 4, roundS: 2 },
+  /** wrk runs each throughput row for `roundS` seconds in each of `rounds` rounds (see `throughputRounds`). */
+  throughput: { connections: 32, warmupS: 2, rounds: 3, roundS: 5 },
   /** Stops after the batch that passes `budgetS`, so a slow machine still finishes in time (the table shows the count reached). */
   leak: { batches: 5, callsPerBatch: 10_000, connections: 32, budgetS: 100 },
   streams: { total: 2000, concurrency: 1000, delayMs: 50, timeoutMs: 30_000 },

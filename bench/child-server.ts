@@ -14,6 +14,7 @@ const PROBE = fileURLToPath(new URL('./heap-probe.preload.ts', import.meta.url))
 const ENTRIES = {
   service: 'src/main.ts',
   floor: 'bench/floor-server.ts',
+  koa: 'bench/koa-floor-server.ts',
   upstream: 'bench/fake-openai-upstream.ts',
 } as const;
 

@@ -106,17 +106,23 @@ function relay(res: ServerResponse, upstreamUrl: string, body: { content?: strin
 }
 
 async function sync(res: ServerResponse, options: FloorOptions, body: { content?: string }): Promise<void> {
+  const traceId = randomUUID();
+  const reply = await syncReply(options, body, traceId);
+  res.setHeader('X-Trace-Id', traceId);
+  json(res, 200, reply);
+}
+
+/** The sync reply's JSON: the answer folded piece by piece as the mock model gives it. Shared with the Koa floor. */
+export async function syncReply(options: FloorOptions, body: { content?: string }, traceId: string): Promise<object> {
   let text = '';
   for (const { segment } of segmenter.segment(answerTo(options, body))) {
     if (options.delayMs > 0) await sleep(options.delayMs);
     text += segment;
   }
-  const traceId = randomUUID();
-  res.setHeader('X-Trace-Id', traceId);
-  json(res, 200, {
+  return {
     code: 0, err_msg: '', is_async_response: false, is_recall_success: 1, recall_docs: DOCS,
     msg_type: 'text', msg_content: text, third_party_trace_id: traceId,
-  });
+  };
 }
 
 const answerTo = (options: FloorOptions, body: { content?: string }) =>

@@ -3,26 +3,18 @@ import type { Row } from './report-table.js';
 import type { FirstTokenFigures } from './workloads/first-token.workload.js';
 import type { MemoryFigures } from './workloads/memory.workload.js';
 import type { StreamFigures } from './workloads/streams.workload.js';
-import type { LeakFigures, SyncPair } from './workloads/sync.workload.js';
+import type { LeakFigures } from './workloads/sync.workload.js';
 
 const KIB = 1024;
 const MIB = 1024 * 1024;
 /** "Flat" heap: at most this much growth from the first sample to the last. */
 const FLAT_HEAP_SLACK = 0.05;
 
-export function syncRows(leak: LeakFigures, { service, floor, roundRatios }: SyncPair): Row[] {
-  const w = '1 sync';
-  const spread = `${Math.min(...roundRatios).toFixed(2)}–${Math.max(...roundRatios).toFixed(2)}×`;
+/** The leak rows (workload 3b); sync throughput has its own table (throughput-report.ts). */
+export function leakRows(leak: LeakFigures): Row[] {
   const first = leak.heapUsedAfter[0];
   const last = leak.heapUsedAfter[leak.heapUsedAfter.length - 1];
-  const rows: Row[] = [
-    { workload: w, metric: 'requests/s', service: service.rps, floor: floor.rps, unit: '/s', target: '≥ 0.50× floor', met: service.rps >= 0.5 * floor.rps },
-    { workload: w, metric: `requests/s ratio in each of ${roundRatios.length} rounds`, service: spread, unit: '' },
-    { workload: w, metric: 'latency p50', service: service.p50Ms, floor: floor.p50Ms, unit: 'ms' },
-    { workload: w, metric: 'latency p99', service: service.p99Ms, floor: floor.p99Ms, unit: 'ms' },
-    { workload: w, metric: 'server CPU per call', service: service.cpuMsPerCall, floor: floor.cpuMsPerCall, unit: 'ms' },
-    { workload: w, metric: 'failed calls', service: service.failures, floor: floor.failures, unit: '', target: '0', met: service.failures === 0 },
-  ];
+  const rows: Row[] = [];
   if (first && last) {
     rows.push(
       { workload: '3 memory', metric: `heap after GC at ${first.calls / 1000}k calls`, service: first.heapUsed / MIB, unit: 'MiB' },

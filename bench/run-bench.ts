@@ -2,9 +2,11 @@
  * `npm run bench`: the service (real `src/main.ts`, mock model, mock knowledge
  * base, production log level with logs to /dev/null) and the bare `node:http`
  * floor, each in its own process, driven by the same load generators from this
- * process; prints one table with both and their ratio.
+ * process; prints one table with both and their ratio. Sync throughput is
+ * driven by wrk (installed by scripts/ensure.d/wrk.sh when missing) against
+ * the floor, bare Koa and the service three ways, in its own table.
  *
- * BENCH_ONLY=sync,streams,memory,first-token picks workloads; BENCH_CPU_PROF=1
+ * BENCH_ONLY=sync,leak,streams,memory,first-token picks workloads; BENCH_CPU_PROF=1
  * writes CPU profiles to bench/profiles/<service|floor|upstream>/;
  * BENCH_LOG_FILE=path keeps the service's logs.
  */
@@ -14,13 +16,16 @@ import { BASE_ENV, SIZES, THIRTY_PIECES } from './bench-config.js';
 import { startChildServer, type ChildServer, type ServerKind } from './child-server.js';
 import { machineInfo, openFilesLimit } from './machine-info.js';
 import { renderTable, type Row } from './report-table.js';
-import { firstTokenRows, memoryRows, streamRows, syncRows } from './result-rows.js';
+import { firstTokenRows, leakRows, memoryRows, streamRows } from './result-rows.js';
+import { throughputReport } from './throughput-report.js';
+import { ensureWrk } from './wrk-runner.js';
 import { firstTokenOverhead } from './workloads/first-token.workload.js';
 import { memoryPerStream } from './workloads/memory.workload.js';
 import { streamFanOut } from './workloads/streams.workload.js';
-import { heapOverCalls, syncThroughput } from './workloads/sync.workload.js';
+import { heapOverCalls } from './workloads/sync.workload.js';
+import { THROUGHPUT_ROWS, throughputRounds } from './workloads/wrk-sync.workload.js';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'sync,streams,memory,first-token').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'sync,leak,streams,memory,first-token').split(','));
 const profileFlags = (kind: ServerKind) =>
   process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL(`./profiles/${kind}`, import.meta.url))] : [];
 const ADAPTER = fileURLToPath(new URL('../src/adapters/llm/openai-llm.adapter.ts', import.meta.url));
@@ -57,11 +62,20 @@ async function main(): Promise<void> {
     throw new Error(`open-file limit ${openFilesLimit()} < ${needFiles}: run \`ulimit -n ${needFiles * 2}\` first`);
   }
   const rows: Row[] = [];
+  let throughput = '';
   if (only.has('sync')) {
-    say('sync: service heap over 50k calls, then throughput of service and floor');
-    rows.push(...(await pair({ MOCK_LLM_DELAY_MS: '0' }, async (service, floor) =>
-      syncRows(await heapOverCalls(service), await syncThroughput(service, floor)),
-    )));
+    await ensureWrk();
+    say(`sync: wrk against ${THROUGHPUT_ROWS.map((r) => r.key).join(', ')}, ${SIZES.throughput.rounds} rounds`);
+    throughput = throughputReport(await syncThroughput());
+  }
+  if (only.has('leak')) {
+    say('leak: service heap over 50k sync calls');
+    const service = await start('service', { MOCK_LLM_DELAY_MS: '0' });
+    try {
+      rows.push(...leakRows(await heapOverCalls(service)));
+    } finally {
+      await service.stop();
+    }
   }
   const streamEnv = { MOCK_LLM_ANSWER: THIRTY_PIECES };
   if (only.has('streams')) {
@@ -80,8 +94,23 @@ async function main(): Promise<void> {
     say('first token: service with LLM_PROVIDER=openai against the fake upstream');
     rows.push(...firstTokenRows(await firstToken()));
   }
-  process.stdout.write(`\nMachine: ${machineInfo()}\n\n${renderTable(rows)}\n`);
+  process.stdout.write(`\nMachine: ${machineInfo()}\n\n${throughput ? `${throughput}\n\n` : ''}${rows.length ? `${renderTable(rows)}\n` : ''}`);
   say('done');
+}
+
+/** Workload 1: one process per throughput row, all started before and stopped after every round. */
+async function syncThroughput() {
+  const started = await Promise.allSettled(
+    THROUGHPUT_ROWS.map((row) => start(row.kind, { MOCK_LLM_DELAY_MS: '0', ...row.env }).then((server) => [row.key, server] as const)),
+  );
+  const servers = new Map(started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])));
+  try {
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return await throughputRounds(servers, say);
+  } finally {
+    await Promise.all([...servers.values()].map((server) => server.stop()));
+  }
 }
 
 async function firstToken() {

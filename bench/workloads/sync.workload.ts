@@ -16,7 +16,11 @@ export interface SyncFigures {
   readonly durationS: number;
 }
 
-/** Fires `POST /chat/sync` with the fixed body: for `durationS` seconds, or exactly `amount` calls. */
+/**
+ * Fires `POST /chat/sync` with the fixed body: for `durationS` seconds, or exactly `amount` calls.
+ * autocannon (a JS client) is fine for counting calls and sampling the heap between batches; it
+ * tops out near 4,000 requests/s on two cores, so throughput is measured with wrk (wrk-sync.workload.ts).
+ */
 export async function fireSync(
   server: ChildServer,
   run: { durationS?: number; amount?: number; connections: number },
@@ -39,59 +43,6 @@ export async function fireSync(
     calls: result['2xx'],
     durationS: result.duration,
   };
-}
-
-/** Sync figures of the service and the floor, and the service's share of the floor's requests/s in each round. */
-export interface SyncPair {
-  readonly service: SyncFigures;
-  readonly floor: SyncFigures;
-  readonly roundRatios: readonly number[];
-}
-
-/**
- * Workload 1: sync throughput of the service and the floor after a short
- * warm-up of each (JIT, connection pool), in alternating rounds (service
- * first, then floor first, and so on): this VM's speed drifts by ±15% over
- * minutes, and back-to-back runs of one then the other would charge the
- * drift to whichever ran second. Each figure is over all of its rounds
- * (latency percentiles are the median of the rounds').
- */
-export async function syncThroughput(service: ChildServer, floor: ChildServer): Promise<SyncPair> {
-  const { connections, warmupS, rounds, roundS } = SIZES.sync;
-  await fireSync(service, { durationS: warmupS, connections });
-  await fireSync(floor, { durationS: warmupS, connections });
-  const runs: { service: SyncFigures[]; floor: SyncFigures[] } = { service: [], floor: [] };
-  for (let round = 0; round < rounds; round += 1) {
-    const order = round % 2 === 0 ? (['service', 'floor'] as const) : (['floor', 'service'] as const);
-    for (const kind of order) {
-      runs[kind].push(await fireSync(kind === 'service' ? service : floor, { durationS: roundS, connections }));
-    }
-  }
-  return {
-    service: overRounds(runs.service),
-    floor: overRounds(runs.floor),
-    roundRatios: runs.service.map((s, i) => s.rps / (runs.floor[i] as SyncFigures).rps),
-  };
-}
-
-function overRounds(runs: readonly SyncFigures[]): SyncFigures {
-  const sum = (f: (r: SyncFigures) => number) => runs.reduce((total, r) => total + f(r), 0);
-  const calls = sum((r) => r.calls);
-  return {
-    rps: calls / sum((r) => r.durationS),
-    p50Ms: median(runs.map((r) => r.p50Ms)),
-    p99Ms: median(runs.map((r) => r.p99Ms)),
-    failures: sum((r) => r.failures),
-    cpuMsPerCall: sum((r) => r.cpuMsPerCall * r.calls) / Math.max(1, calls),
-    calls,
-    durationS: sum((r) => r.durationS),
-  };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 export interface LeakFigures {
