@@ -23,9 +23,10 @@ import { TOKENS } from './application/ports/tokens.js';
 import { DEFAULT_SYSTEM_PROMPT, PromptBuilder } from './application/prompt-builder.js';
 import { StreamChatUseCase } from './application/stream-chat.use-case.js';
 import { SyncChatUseCase } from './application/sync-chat.use-case.js';
-import { DEFAULT_UNSUPPORTED_MSG_TYPE_REPLY } from './application/turn-policy.js';
+import { DEFAULT_NO_ANSWER_REPLY, DEFAULT_UNSUPPORTED_MSG_TYPE_REPLY } from './application/turn-policy.js';
 import type { Config } from './config/config.js';
 import { configuredSecrets } from './config/redact.js';
+import { DEFAULT_NO_RECALL_REPLY } from './config/sections/kb.section.js';
 
 /** Overrides for tests: a fake port or a logger that writes where the test reads. */
 export interface ContainerOverrides {
@@ -67,8 +68,15 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     answerMaxChars: config.server.answerMaxChars,
     intents: config.answers,
     unsupportedMsgTypeReply: DEFAULT_UNSUPPORTED_MSG_TYPE_REPLY,
-    // The extractive model can only quote documents: with none, say so plainly instead.
-    ...(!overrides.llm && config.llm.provider === 'extractive' ? { noRecallReply: config.kb.noRecallReply } : {}),
+    // One reply for "not found"; KB_NO_RECALL_REPLY, its older name, still counts when an operator set it.
+    noAnswerReply:
+      config.answers.noAnswerReply ??
+      (config.kb.noRecallReply !== DEFAULT_NO_RECALL_REPLY ? config.kb.noRecallReply : DEFAULT_NO_ANSWER_REPLY),
+    minScore: config.kb.minScore,
+    // The extractive model can only quote documents: with none it has nothing to say, so it is never asked.
+    noRecallAskModel: config.answers.noRecallAskModel && (overrides.llm !== undefined || config.llm.provider !== 'extractive'),
+    faqDirect: config.answers.faqDirect,
+    rewrite: config.answers.rewrite,
   });
   container.bind(TOKENS.PromptBuilder).toConstantValue(
     new PromptBuilder({ systemPrompt: config.llm.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, maxContextChars: config.llm.contextMaxChars }),

@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatTurn } from '../domain/chat-turn.js';
-import type { RecallResult } from '../domain/recall-result.js';
+import type { RecallResult, RecalledDoc } from '../domain/recall-result.js';
+import { DECLINE_INSTRUCTION } from './decline-marker.js';
 import type { LlmPrompt } from './ports/llm.port.js';
 
 export interface PromptOptions {
@@ -19,18 +20,25 @@ export const NO_CONTEXT_NOTE = '（本次没有检索到相关的参考资料。
 
 /**
  * Turns a question and what was recalled for it into the messages a model reads:
- * one system message (the system prompt, then the numbered reference passages
- * with their titles), the earlier turns of the conversation, then the question.
+ * one system message (the system prompt, then the numbered references: an FAQ
+ * entry as `问：… 答：…`, a passage with its title, section and page; and,
+ * when there are references, how to decline with `DECLINE_MARKER`), the
+ * earlier turns of the conversation, then the question.
  * A single leading system message is what every OpenAI-compatible provider
  * accepts; some (Hunyuan among them) refuse a second one.
  */
 export class PromptBuilder {
   constructor(private readonly options: PromptOptions) {}
 
-  build(turn: ChatTurn, recall: RecallResult, history: readonly ChatMessage[] = []): LlmPrompt {
+  /**
+   * `standalone` is the question as it was searched for (a follow-up made
+   * standalone); it becomes `question` for models that read only that (the
+   * extractive quote), while the conversation keeps the question as asked.
+   */
+  build(turn: ChatTurn, recall: RecallResult, history: readonly ChatMessage[] = [], standalone = turn.content): LlmPrompt {
     const system = `${this.options.systemPrompt}\n\n${this.context(recall)}`;
     const messages: ChatMessage[] = [{ role: 'system', content: system }, ...history, { role: 'user', content: turn.content }];
-    return { messages, question: turn.content, docs: recall.docs, traceId: turn.traceId };
+    return { messages, question: standalone, docs: recall.docs, traceId: turn.traceId };
   }
 
   private context(recall: RecallResult): string {
@@ -39,11 +47,21 @@ export class PromptBuilder {
     recall.docs.forEach((doc, i) => {
       if (budget <= 0) return;
       // A cut may land inside a surrogate pair; toWellFormed keeps the prompt valid UTF-8.
-      const passage = doc.content.slice(0, budget).toWellFormed();
-      budget -= passage.length;
-      parts.push(`[${i + 1}] 《${doc.title}》${doc.url ? ` (${doc.url})` : ''}\n${passage}`);
+      const text = (doc.kind === 'faq' ? (doc.answer ?? doc.content) : doc.content).slice(0, budget).toWellFormed();
+      budget -= text.length;
+      parts.push(reference(i + 1, doc, text));
     });
     if (parts.length === 0) return NO_CONTEXT_NOTE;
-    return `参考资料（回答时可引用编号）：\n\n${parts.join('\n\n')}`;
+    return `参考资料（回答时可引用编号）：\n\n${parts.join('\n\n')}\n\n${DECLINE_INSTRUCTION}`;
   }
+}
+
+/** One numbered reference: an FAQ entry as question and answer, a passage under its title, section and page. */
+function reference(n: number, doc: RecalledDoc, text: string): string {
+  const link = doc.url ? ` (${doc.url})` : '';
+  if (doc.kind === 'faq') return `[${n}] 问：${doc.title}${link}\n答：${text}`;
+  // The heading path usually starts with the document's title, already shown.
+  const path = doc.headingPath?.[0] === doc.title ? doc.headingPath.slice(1) : (doc.headingPath ?? []);
+  const where = [path.length > 0 ? `章节：${path.join(' › ')}` : '', doc.page ? `第 ${doc.page} 页` : ''].filter(Boolean);
+  return `[${n}] 《${doc.title}》${where.length > 0 ? `（${where.join('，')}）` : ''}${link}\n${text}`;
 }

@@ -1,10 +1,12 @@
 import { inject, injectable } from 'inversify';
-import type { ChatTurn } from '../domain/chat-turn.js';
+import type { ChatMessage, ChatTurn } from '../domain/chat-turn.js';
 import { EMPTY_RECALL, type RecallResult } from '../domain/recall-result.js';
 import type { TurnEvent, TurnSink } from '../domain/turn-event.js';
 import { CallerGone, DeadlineExceeded, TurnFailure, type TurnFailureKind } from '../domain/turn-failure.js';
 import { AbortRace } from './abortable.js';
 import { detectIntent } from './conversation-intent.js';
+import { DECLINED, DeclineGate } from './decline-marker.js';
+import { answerPieces, directFaqEntry, storedAnswer } from './direct-answer.js';
 import type { ConversationMemory } from './conversation-memory.js';
 import type { IdempotentTurns } from './idempotent-turns.js';
 import type { KnowledgeBasePort } from './ports/knowledge-base.port.js';
@@ -12,7 +14,9 @@ import type { LlmPort } from './ports/llm.port.js';
 import type { LoggerPort } from './ports/logger.port.js';
 import { TOKENS } from './ports/tokens.js';
 import type { PromptBuilder } from './prompt-builder.js';
-import { ANSWER_CUT_NOTE, type TurnPolicy } from './turn-policy.js';
+import { rewriteWithin } from './question-rewrite.js';
+import { carryTopic } from './standalone-question.js';
+import { ANSWER_CUT_NOTE, DEFAULT_NO_ANSWER_REPLY, DEFAULT_REWRITE, type TurnPolicy } from './turn-policy.js';
 import { WellFormedPieces } from './well-formed-pieces.js';
 
 /**
@@ -88,60 +92,89 @@ export class StreamChatUseCase {
         await hand(sink, { kind: 'end', outcome: { answered: false, recall, reason: direct.reason } });
         return;
       }
-      const history = this.memory ? this.memory.history(turn) : NO_HISTORY;
+      const history = this.memory ? await race.race(this.memory.history(turn)) : [];
+      // A follow-up ("那这个怎么弄？") is searched for as a standalone question.
+      const question = history.length > 0 ? await race.race(this.standalone(turn, history, signal)) : turn.content;
+      const standalone = question === turn.content ? {} : { standaloneQuestion: question };
       failedPort = 'knowledge_base_unavailable';
-      const query = { text: turn.content, businessKeys: turn.businessKeys, traceId: turn.traceId };
-      recall = await race.race(this.knowledgeBase.recall(query, signal));
+      const query = { text: question, businessKeys: turn.businessKeys, traceId: turn.traceId };
+      const found = await race.race(this.knowledgeBase.recall(query, signal));
       failedPort = 'internal';
-      if (recall.docs.length === 0 && this.policy.noRecallReply) {
-        await hand(sink, { kind: 'piece', text: this.policy.noRecallReply });
-        await hand(sink, { kind: 'end', outcome: { answered: false, recall, reason: 'no_recall' } });
+      recall = relevantOnly(found, this.policy.minScore ?? 0);
+      const noAnswerReply = this.policy.noAnswerReply ?? DEFAULT_NO_ANSWER_REPLY;
+      const entry = directFaqEntry(found.docs, this.policy.faqDirect);
+      // The answer comes from the FAQ entry as stored, or from the model.
+      let source: AsyncIterable<string>;
+      let gate: DeclineGate | undefined;
+      if (entry) {
+        // Only the entry is cited: it alone is the answer's source.
+        recall = { ...found, docs: [entry] };
+        source = fromArray(answerPieces(storedAnswer(entry)));
+      } else if (recall.docs.length === 0 && !this.policy.noRecallAskModel) {
+        await hand(sink, { kind: 'piece', text: noAnswerReply });
+        await hand(sink, { kind: 'end', outcome: { answered: false, recall, reason: 'no_recall', ...standalone } });
         return;
+      } else {
+        const prompt = this.prompts.build(turn, recall, history, question);
+        failedPort = 'llm_unavailable';
+        source = this.llm.streamAnswer(prompt, signal);
+        gate = new DeclineGate();
       }
-      const prompt = this.prompts.build(turn, recall, await race.race(history));
       const wellFormed = new WellFormedPieces();
       let answered = false;
       let whole = '';
-      failedPort = 'llm_unavailable';
-      pieces = this.llm.streamAnswer(prompt, signal)[Symbol.asyncIterator]();
+      pieces = source[Symbol.asyncIterator]();
       const maxChars = this.policy.answerMaxChars ?? Number.POSITIVE_INFINITY;
       let cut = false;
-      for (;;) {
-        const next = await race.race(pieces.next());
-        if (next.done) break;
-        let text = wellFormed.push(next.value);
-        if (text && whole.length + text.length > maxChars) {
+      /** Sends `text` on, cut at `ANSWER_MAX_CHARS`; true once the answer is cut (the source must then stop). */
+      const send = async (text: string): Promise<boolean> => {
+        if (!text) return false;
+        const over = whole.length + text.length > maxChars;
+        if (over) {
           // A runaway model: keep what fits, say it was cut, and stop the model (`finally` returns its stream).
           text = `${text.slice(0, Math.max(0, maxChars - whole.length)).toWellFormed()}${ANSWER_CUT_NOTE}`;
           this.log.warn('answer cut at ANSWER_MAX_CHARS', { traceId: turn.traceId, maxChars });
-          answered = true;
-          whole += text;
-          const lagging = hand(sink, { kind: 'piece', text });
-          if (lagging) await race.race(lagging);
+        }
+        answered = true;
+        whole += text;
+        const lagging = hand(sink, { kind: 'piece', text });
+        if (lagging) await race.race(lagging);
+        return over;
+      };
+      let declined = false;
+      for (;;) {
+        const next = await race.race(pieces.next());
+        if (next.done) break;
+        const text = wellFormed.push(next.value);
+        const passed = gate && text ? gate.push(text) : text;
+        if (passed === DECLINED) {
+          declined = true;
+          break;
+        }
+        if (await send(passed)) {
           cut = true;
           break;
         }
-        if (text) {
-          answered = true;
-          whole += text;
-          const lagging = hand(sink, { kind: 'piece', text });
-          if (lagging) await race.race(lagging);
-        }
       }
-      piecesDone = !cut;
+      piecesDone = !cut && !declined;
       failedPort = 'internal';
-      const tail = piecesDone ? wellFormed.flush() : '';
-      if (tail) {
-        answered = true;
-        whole += tail;
-        const lagging = hand(sink, { kind: 'piece', text: tail });
-        if (lagging) await race.race(lagging);
+      if (declined) {
+        // The model found no answer in the references: say so, so Yishiting can pass the user on.
+        settled = true;
+        await hand(sink, { kind: 'piece', text: noAnswerReply });
+        await hand(sink, { kind: 'end', outcome: { answered: false, recall, reason: 'model_declined', ...standalone } });
+        return;
+      }
+      if (piecesDone) {
+        const tail = wellFormed.flush();
+        // What the gate still holds is a mere prefix of the marker: it was the answer's start after all.
+        await send(gate ? gate.end() + tail : tail);
       }
       if (!answered) throw new TurnFailure('empty_answer', 'the model returned an empty answer');
       // Only a whole answer is remembered; the store is bounded by its own short timeouts.
-      if (this.memory) await race.race(this.memory.remember(turn, whole)).catch(() => undefined);
+      if (this.memory && !cut) await race.race(this.memory.remember(turn, whole)).catch(() => undefined);
       settled = true;
-      await hand(sink, { kind: 'end', outcome: { answered: true, recall, reason: 'answered' } });
+      await hand(sink, { kind: 'end', outcome: { answered: true, recall, reason: entry ? 'faq_direct' : 'answered', ...standalone } });
     } catch (error) {
       if (signal.reason instanceof CallerGone) {
         this.log.info('caller hung up; turn cancelled', { traceId: turn.traceId });
@@ -163,6 +196,34 @@ export class StreamChatUseCase {
       // Fire and forget: a model that ignores its signal must not hold us up.
       if (pieces && !piecesDone) Promise.resolve(pieces.return?.()).catch(() => undefined);
     }
+  }
+
+  /**
+   * `turn`'s question made standalone for retrieval, given the conversation so
+   * far: by the model when it can rewrite and the deadline leaves room for it
+   * (`TurnPolicy.rewrite`), else — and when the model fails — by carrying the
+   * previous question's topic words. Rejects only when `signal` aborts.
+   */
+  private async standalone(turn: ChatTurn, history: readonly ChatMessage[], signal: AbortSignal): Promise<string> {
+    const { timeoutMs, minRemainingMs } = this.policy.rewrite ?? DEFAULT_REWRITE;
+    // The rewrite may use only the time the answer does not need.
+    const room = Math.min(timeoutMs, turn.receivedAt + this.policy.deadlineMs - Date.now() - minRemainingMs);
+    const rewrite = this.llm.rewriteQuestion?.bind(this.llm);
+    if (rewrite && room >= MIN_REWRITE_MS) {
+      const request = { history, question: turn.content, traceId: turn.traceId };
+      try {
+        const rewritten = await rewriteWithin(rewrite, request, signal, room);
+        if (rewritten) return rewritten;
+        this.log.warn('question rewrite unusable; carrying the previous topic instead', { traceId: turn.traceId });
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        this.log.warn('question rewrite failed; carrying the previous topic instead', {
+          traceId: turn.traceId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    return carryTopic(history, turn.content);
   }
 
   /** The reply to a message that needs no knowledge (a hand-off request, a greeting, thanks), if it is one. */
@@ -206,8 +267,19 @@ function hand(sink: TurnSink, event: TurnEvent): Promise<void> | undefined {
   }
 }
 
-/** Resolves at once with no history, for a use case built without memory. */
-const NO_HISTORY: Promise<never[]> = Promise.resolve([]);
+/** Less time than this is not worth a rewrite call: the heuristic is used instead. */
+const MIN_REWRITE_MS = 100;
+
+/** `recall` without the documents scoring below `minScore` (itself when none is). */
+function relevantOnly(recall: RecallResult, minScore: number): RecallResult {
+  if (recall.docs.every((d) => d.score >= minScore)) return recall;
+  return { ...recall, docs: recall.docs.filter((d) => d.score >= minScore) };
+}
+
+/** A stored answer's pieces as a source, like a model's stream. */
+async function* fromArray(pieces: readonly string[]): AsyncGenerator<string> {
+  yield* pieces;
+}
 
 /**
  * The reason the turn's own signal carries once the turn is over, so that

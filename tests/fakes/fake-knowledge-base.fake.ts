@@ -11,14 +11,14 @@ export const DOC_A: RecalledDoc = {
   content: '在易事厅后台填写 /chat 作为智能机器人的回调地址。',
 };
 
-/** A `KnowledgeBasePort` returning fixed documents (or failing), recording every query. */
+/** A `KnowledgeBasePort` returning fixed documents (or failing, or degraded: `ok` false), recording every query. */
 export class FakeKnowledgeBase implements KnowledgeBasePort {
   readonly queries: RecallQuery[] = [];
   readonly abortReasons: unknown[] = [];
 
   constructor(
     private readonly docs: readonly RecalledDoc[] = [DOC_A],
-    private readonly behaviour: { delayMs?: number; fail?: Error } = {},
+    private readonly behaviour: { delayMs?: number; fail?: Error; degraded?: boolean } = {},
   ) {}
 
   async recall(query: RecallQuery, signal: AbortSignal): Promise<RecallResult> {
@@ -26,6 +26,6 @@ export class FakeKnowledgeBase implements KnowledgeBasePort {
     signal.addEventListener('abort', () => this.abortReasons.push(signal.reason), { once: true });
     if (this.behaviour.delayMs) await sleep(this.behaviour.delayMs, undefined, { signal });
     if (this.behaviour.fail) throw this.behaviour.fail;
-    return { docs: this.docs, ok: true };
+    return { docs: this.docs, ok: !this.behaviour.degraded };
   }
 }

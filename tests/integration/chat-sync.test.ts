@@ -45,8 +45,10 @@ describe('POST /chat/sync (JSON)', () => {
     expect(JSON.stringify(lines)).to.not.include('sekrit-token');
   });
 
-  it('when nothing is recalled, then is_recall_success is 0 and recall_docs is empty', async () => {
-    service = await startTestService({}, { llm: new ScriptedLlm(['答']), knowledgeBase: new FakeKnowledgeBase([]) });
+  it('when nothing is recalled and NO_RECALL_ASK_MODEL=true, then is_recall_success is 0, recall_docs is empty and the model answers', async () => {
+    // Without the setting the no-answer reply is sent instead (tests/integration/answers-no-recall.test.ts).
+    const env = { NO_RECALL_ASK_MODEL: 'true' };
+    service = await startTestService(env, { llm: new ScriptedLlm(['答']), knowledgeBase: new FakeKnowledgeBase([]) });
     const reply = await sendJson(service.url, '/chat/sync', { body: A_QUESTION });
     expect(reply.body).to.include({ code: 0, is_recall_success: 0, msg_content: '答' });
     expect(reply.body.recall_docs).to.deep.equal([]);

@@ -42,7 +42,8 @@ describe('hardening: what it is doing', () => {
     await service.close();
 
     const failing = new ScriptedLlm([{ fail: new Error('upstream down') }]);
-    service = await startTestService({}, { llm: failing, knowledgeBase: new FakeKnowledgeBase([]) });
+    // With no documents the model is asked only when told to (the default sends the no-answer reply).
+    service = await startTestService({ NO_RECALL_ASK_MODEL: 'true' }, { llm: failing, knowledgeBase: new FakeKnowledgeBase([]) });
     await postSse(service.url, A_QUESTION);
     let text = await (await fetch(`${service.url}/metrics`)).text();
     const p = 'yishiting_bot_';

@@ -37,6 +37,8 @@ describe('trace ids on the log lines of a call', () => {
       LLM_API_KEY: 'sk-test',
       LLM_MODEL: 'm',
       LLM_MAX_RETRIES: '1',
+      // With no documents the model is asked only when told to (the default sends the no-answer reply).
+      NO_RECALL_ASK_MODEL: 'true',
     });
     const sync = async () => (await sendJson(service!.url, '/chat/sync', { body: A_QUESTION })).headers.get('x-trace-id');
     const stream = async () => (await postSse(service!.url, A_QUESTION)).headers['x-trace-id'];

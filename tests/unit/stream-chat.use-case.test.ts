@@ -197,9 +197,9 @@ describe('StreamChatUseCase', () => {
     expect(llm.calls + kb.queries.length).to.equal(0);
   });
 
-  it('when nothing is recalled and a no-recall reply is configured, then it is given with answered false', async () => {
+  it('when nothing is recalled, then the configured no-answer reply is given with answered false and the model is not asked', async () => {
     const llm = new ScriptedLlm(['x']);
-    const { stream } = useCases(llm, { kb: new FakeKnowledgeBase([]), policy: { noRecallReply: '没有找到相关资料' } });
+    const { stream } = useCases(llm, { kb: new FakeKnowledgeBase([]), policy: { noAnswerReply: '没有找到相关资料' } });
     const events = await collect(stream, aTurn(), new AbortController().signal);
     expect(events[0]).to.deep.equal({ kind: 'piece', text: '没有找到相关资料' });
     const end = events[1];

@@ -14,9 +14,10 @@ export interface ExtractiveLlmOptions {
 /**
  * A "model" that needs no key and no network: it answers with the sentences
  * of the recalled passages that best match the question, in their original
- * order, and names the documents it quoted. It never invents anything; with
- * no documents it yields nothing (the container sets the turn policy's
- * `noRecallReply`, so such turns get a plain "nothing found" instead).
+ * order, and names the documents it quoted. It never invents anything, and
+ * never declines (it writes no `DECLINE_MARKER`); with no documents it yields
+ * nothing, so it is never asked without them: the turn sends the no-answer
+ * reply instead (`NO_RECALL_ASK_MODEL` does not apply to it).
  */
 export class ExtractiveLlm implements LlmPort {
   constructor(private readonly options: ExtractiveLlmOptions) {}

@@ -13,6 +13,15 @@ export interface LlmPrompt {
   readonly traceId?: string;
 }
 
+/** A follow-up question to make standalone, with the conversation it follows. */
+export interface RewriteRequest {
+  /** The earlier turns, oldest first, as user/assistant messages. */
+  readonly history: readonly ChatMessage[];
+  /** The new question, as the user asked it. */
+  readonly question: string;
+  readonly traceId?: string;
+}
+
 /**
  * A language model that streams an answer.
  *
@@ -24,4 +33,11 @@ export interface LlmPrompt {
  */
 export interface LlmPort {
   streamAnswer(prompt: LlmPrompt, signal: AbortSignal): AsyncIterable<string>;
+  /**
+   * Optional, for real models: `request.question` rewritten so that it can be
+   * understood (and searched for) without the conversation — one short call.
+   * Rejects with `signal.reason` once `signal` aborts; the use case bounds it
+   * with its own timeout and falls back to a heuristic when it fails.
+   */
+  rewriteQuestion?(request: RewriteRequest, signal: AbortSignal): Promise<string>;
 }

@@ -1,0 +1,55 @@
+import type { RecalledDoc } from '../domain/recall-result.js';
+
+/**
+ * The FAQ entry to answer directly, if the best of `docs` is one that is
+ * clearly right: an FAQ entry with a stored answer, scoring at least `score`
+ * and at least `margin` above the runner-up (0 when it is alone). The
+ * runner-up is taken from everything the knowledge base returned, also below
+ * `KB_MIN_SCORE`: a close second of any kind makes the first less certain.
+ */
+export function directFaqEntry(
+  docs: readonly RecalledDoc[],
+  thresholds: { readonly score: number; readonly margin: number } | undefined,
+): RecalledDoc | undefined {
+  if (!thresholds || docs.length === 0) return undefined;
+  let best: RecalledDoc | undefined;
+  let second = 0;
+  for (const doc of docs) {
+    if (!best || doc.score > best.score) {
+      if (best) second = Math.max(second, best.score);
+      best = doc;
+    } else {
+      second = Math.max(second, doc.score);
+    }
+  }
+  if (!best || best.kind !== 'faq' || !storedAnswer(best)) return undefined;
+  if (best.score < thresholds.score || best.score - second < thresholds.margin) return undefined;
+  return best;
+}
+
+/** An FAQ entry's stored answer: `answer`, or its `content` when the adapter put it there only. */
+export function storedAnswer(doc: RecalledDoc): string {
+  return doc.answer ?? doc.content;
+}
+
+/**
+ * Cuts a stored answer into a few pieces at sentence or line ends, so it
+ * streams like any answer; joined, the pieces are exactly `text`. A piece is
+ * at least `minChars` long unless it is the last.
+ */
+export function answerPieces(text: string, minChars = 24): string[] {
+  const pieces: string[] = [];
+  let piece = '';
+  for (const sentence of text.match(SENTENCE) ?? []) {
+    piece += sentence;
+    if (piece.length >= minChars) {
+      pieces.push(piece);
+      piece = '';
+    }
+  }
+  if (piece) pieces.push(piece);
+  return pieces;
+}
+
+/** A run of text up to and including its sentence-ending punctuation or line break (and the spaces after it). */
+const SENTENCE = /[^。！？!?；;\n]*(?:[。！？!?；;\n]+\s*|$)/gu;

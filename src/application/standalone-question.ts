@@ -1,0 +1,89 @@
+import type { ChatMessage } from '../domain/chat-turn.js';
+
+/**
+ * A follow-up made standalone without a model: when `question` is short or
+ * leans on what came before ("那这个怎么弄？", "还有呢"), the topic words of
+ * the previous user questions are put in front of it, so retrieval searches
+ * for what the user is talking about. A question that stands on its own is
+ * returned as it is. Only for retrieval: the model still reads the
+ * conversation and the question as asked.
+ */
+export function carryTopic(history: readonly ChatMessage[], question: string): string {
+  if (!leansOnPrevious(question)) return question;
+    const topic: string[] = [];
+  let looked = 0;
+  for (let i = history.length - 1; i >= 0 && looked < MAX_QUESTIONS_BACK; i--) {
+    const message = history[i];
+    if (message?.role !== 'user') continue;
+    looked += 1;
+    // Newest first, but in their own order within each question.
+    const words = contentWords(message.content).filter((w) => !question.includes(w) && !topic.includes(w));
+    topic.unshift(...words);
+    // A previous question that stood on its own holds the whole topic; one that leaned too points further back.
+    if (words.length > 0 && !leansOnPrevious(message.content)) break;
+  }
+  const carried = topic.slice(-MAX_TOPIC_WORDS);
+  return carried.length > 0 ? `${carried.join(' ')} ${question}` : question;
+}
+
+/**
+ * Whether `question` needs the previous one to be understood: next to no
+ * words of its own, or a pointer back (这个, 它, 上面, 还有…) and few words.
+ */
+export function leansOnPrevious(question: string): boolean {
+  const own = contentWords(question).reduce((n, w) => n + w.length, 0);
+  if (own <= MIN_OWN_CHARS) return true;
+  return own <= POINTER_OWN_CHARS && segments(question).some((s) => s.isWordLike && POINTERS.has(s.segment));
+}
+
+/**
+ * The words that carry a question's topic: the runs of text left between its
+ * question words, function words and punctuation ("VPN 连不上怎么办？" →
+ * `VPN`, `连不上`). Runs, not single segments: the segmenter's dictionary
+ * cuts many terms into characters (重|置|域|账|号), and a run keeps them
+ * whole. A lone CJK character (弄, 办) is dropped; a Latin word or number is kept.
+ */
+export function contentWords(text: string): string[] {
+  const words: string[] = [];
+  let run = '';
+  const close = () => {
+    if (run.length >= 2 || /^[\p{Script=Latin}\d]+$/u.test(run)) words.push(run);
+    run = '';
+  };
+  for (const s of segments(text)) {
+    if (s.isWordLike && !STOP.has(s.segment.toLowerCase()) && !POINTERS.has(s.segment)) run += s.segment;
+    else close();
+  }
+  close();
+  return words;
+}
+
+function segments(text: string): Intl.SegmentData[] {
+  return Array.from(WORDS.segment(text.slice(0, MAX_SCAN_CHARS)));
+}
+
+// Intl's Chinese word dictionary, so the application needs no tokenizer adapter.
+const WORDS = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/** Words that point back at what was said before. */
+const POINTERS = new Set(
+  '这个 那个 这些 那些 这样 那样 这种 那种 这里 那里 这儿 那儿 它 它们 他 她 这 那 此 该 上面 上述 以上 前面 刚才 刚刚 之前 还有 那么 另外 其他 其它 同样 也 呢'.split(' '),
+);
+
+/** Question and function words: never a topic. */
+const STOP = new Set(
+  ('怎么 怎样 怎么样 如何 什么 为什么 为何 哪 哪里 哪个 哪些 多少 几 吗 吧 啊 呀 嘛 的 了 着 过 是 不是 我 你 您 我们 你们 ' +
+    '请问 请 一下 可以 能 能不能 可不可以 要 需要 会 在 有 没有 没 不 和 与 或 或者 就 都 还 又 再 办 弄 做 用 说 说的 ' +
+    '意思 问题 一个 知道 告诉 帮 帮忙 处理 解决 然后 现在 谢谢').split(' '),
+);
+
+/** A question with this many characters of its own or fewer always leans on the previous one. */
+const MIN_OWN_CHARS = 2;
+/** With a pointer back, a question with this many characters of its own or fewer leans on the previous one. */
+const POINTER_OWN_CHARS = 6;
+/** How many earlier user questions are searched for the topic. */
+const MAX_QUESTIONS_BACK = 3;
+/** At most this many topic words are carried. */
+const MAX_TOPIC_WORDS = 8;
+/** A question is segmented only this far: a follow-up is short, and the segmenter's work grows with the text. */
+const MAX_SCAN_CHARS = 500;

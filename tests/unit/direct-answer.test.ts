@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import { answerPieces, directFaqEntry } from '../../src/application/direct-answer.js';
+import { DOC_A } from '../fakes/fake-knowledge-base.fake.js';
+import { FAQ_VPN, PASSAGE_VPN, scored } from '../fakes/faq-entries.fake.js';
+
+const THRESHOLDS = { score: 0.75, margin: 0.1 };
+
+describe('direct FAQ answers: when an entry is clearly right, and how its answer is streamed', () => {
+  it('when the best doc is an FAQ entry above the threshold and clear of the runner-up, then it is the one', () => {
+    expect(directFaqEntry([FAQ_VPN, scored(PASSAGE_VPN, 0.81)], THRESHOLDS)).to.equal(FAQ_VPN);
+    expect(directFaqEntry([FAQ_VPN], THRESHOLDS)).to.equal(FAQ_VPN);
+  });
+
+  it('when the entry is below the score, too close to the runner-up, or not first, then there is none', () => {
+    expect(directFaqEntry([scored(FAQ_VPN, 0.74)], THRESHOLDS)).to.equal(undefined);
+    expect(directFaqEntry([FAQ_VPN, scored(PASSAGE_VPN, 0.83)], THRESHOLDS)).to.equal(undefined);
+    expect(directFaqEntry([scored(DOC_A, 0.95), FAQ_VPN], THRESHOLDS)).to.equal(undefined);
+    // Best first is the port's contract, but a misordered list is not trusted: the higher score is the best.
+    expect(directFaqEntry([scored(PASSAGE_VPN, 0.5), FAQ_VPN], THRESHOLDS)).to.equal(FAQ_VPN);
+    expect(directFaqEntry([scored(PASSAGE_VPN, 0.9), FAQ_VPN], THRESHOLDS)).to.equal(undefined);
+  });
+
+  it('when the best doc is a passage or an entry without an answer, or no thresholds are set, then there is none', () => {
+    expect(directFaqEntry([scored(DOC_A, 0.99)], THRESHOLDS)).to.equal(undefined);
+    expect(directFaqEntry([{ ...FAQ_VPN, answer: '', content: '' }], THRESHOLDS)).to.equal(undefined);
+    expect(directFaqEntry([FAQ_VPN], undefined)).to.equal(undefined);
+    expect(directFaqEntry([], THRESHOLDS)).to.equal(undefined);
+  });
+
+  it('when a stored answer is cut into pieces, then they end at sentences or lines and join to exactly the text', () => {
+    const texts = [
+      FAQ_VPN.answer!,
+      '一句话',
+      '',
+      '第一步：打开设置。第二步：点击 VPN。\n\n\n完成后重启。😀 Then restart! Really? Yes; done.\r\n末尾没有标点',
+      '   前后有空格。   ',
+      '😀'.repeat(100),
+    ];
+    for (const text of texts) {
+      const pieces = answerPieces(text);
+      expect(pieces.join(''), JSON.stringify(text)).to.equal(text);
+      for (const piece of pieces) expect(piece.isWellFormed()).to.equal(true);
+      for (const piece of pieces.slice(0, -1)) expect(piece).to.match(/[。！？!?；;\n]\s*$/u);
+    }
+    expect(answerPieces(FAQ_VPN.answer!).length).to.be.within(2, 4);
+    expect(answerPieces('')).to.deep.equal([]);
+  });
+});
