@@ -13,6 +13,8 @@ export interface TurnOutcome {
   readonly recall: RecallResult;
   /** Why the turn ended as it did (for the log line, the answers metric and the turn record). */
   readonly reason?: AnswerReason;
+  /** The question retrieval searched for, when it differs from the one asked (a follow-up made standalone). */
+  readonly standaloneQuestion?: string;
 }
 
 /** What a turn produces, in order: pieces of the answer, then one end. */
