@@ -74,7 +74,7 @@ const POINTERS = new Set(
 const STOP = new Set(
   ('怎么 怎样 怎么样 如何 什么 为什么 为何 哪 哪里 哪个 哪些 多少 几 吗 吧 啊 呀 嘛 的 了 着 过 是 不是 我 你 您 我们 你们 ' +
     '请问 请 一下 可以 能 能不能 可不可以 要 需要 会 在 有 没有 没 不 和 与 或 或者 就 都 还 又 再 办 弄 做 用 说 说的 ' +
-    '意思 问题 一个 知道 告诉 帮 帮忙 处理 解决 然后 现在 谢谢').split(' '),
+    '意思 问题 一个 知道 告诉 帮 帮忙 处理 解决 然后 现在 你好 您好 在吗 谢谢 好的 嗯 哦 ok').split(' '),
 );
 
 /** A question with this many characters of its own or fewer always leans on the previous one. */

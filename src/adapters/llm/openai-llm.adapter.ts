@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LlmPort, LlmPrompt } from '../../application/ports/llm.port.js';
+import type { LlmPort, LlmPrompt, RewriteRequest } from '../../application/ports/llm.port.js';
 import type { LoggerPort } from '../../application/ports/logger.port.js';
 import { readChunk } from './chat-chunk.js';
 import { ChatCompletionsClient, releaseResponse } from './chat-completions-client.js';
@@ -52,6 +52,31 @@ interface ChatCompletionRequest {
   readonly max_completion_tokens?: number;
 }
 
+/** A standalone question is short: this many tokens are plenty, and keep the call fast. */
+const REWRITE_MAX_TOKENS = 128;
+const REWRITE_MAX_CHARS = 1000;
+
+/** Kept short so the extra call costs little: the latest exchanges, answers cut. */
+const REWRITE_SYSTEM =
+  '你负责改写用户的追问，供知识库检索使用。根据对话历史，把“最新问题”改写成一个不看对话也能理解的完整问题，' +
+  '补全它指代的对象（如“这个”“它”“上面说的”），保留原问题的意思和关键词。只输出改写后的问题，不要回答，不要解释。' +
+  '如果最新问题本身已经完整，原样输出。';
+
+function rewriteMessages(request: RewriteRequest): { role: 'system' | 'user'; content: string }[] {
+  const lines = request.history.slice(-REWRITE_HISTORY_MESSAGES).map((m) => {
+    const who = m.role === 'user' ? '用户' : '助手';
+    const text = m.content.length > REWRITE_TURN_CHARS ? `${m.content.slice(0, REWRITE_TURN_CHARS).toWellFormed()}…` : m.content;
+    return `${who}：${text}`;
+  });
+  return [
+    { role: 'system', content: REWRITE_SYSTEM },
+    { role: 'user', content: `对话历史：\n${lines.join('\n')}\n\n最新问题：${request.question}` },
+  ];
+}
+
+const REWRITE_HISTORY_MESSAGES = 6;
+const REWRITE_TURN_CHARS = 300;
+
 const SILENT: LoggerPort = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
@@ -76,7 +101,7 @@ export class OpenAiLlm implements LlmPort {
     let yielded = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        for await (const piece of this.attempt(prompt, signal)) {
+        for await (const piece of this.attempt(this.body(prompt.messages), signal)) {
           yielded = true;
           yield piece;
         }
@@ -95,8 +120,30 @@ export class OpenAiLlm implements LlmPort {
     }
   }
 
+  /**
+   * One short call, folded: the follow-up rewritten as a standalone question.
+   * Not retried, and reasoning is never part of it: the turn waits for it and
+   * bounds it with its own timeout, falling back to a heuristic on any fault.
+   */
+  async rewriteQuestion(request: RewriteRequest, signal: AbortSignal): Promise<string> {
+    const body = { ...this.body(rewriteMessages(request)), temperature: 0, [this.options.maxTokensParam ?? 'max_tokens']: REWRITE_MAX_TOKENS };
+    let text = '';
+    try {
+      for await (const piece of this.attempt(body, signal)) {
+        text += piece;
+        if (text.length > REWRITE_MAX_CHARS) break; // not a question any more: the use case discards it
+      }
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      const fault = toFault(error, this.provider);
+      this.report(fault, 0, undefined, request.traceId);
+      throw fault;
+    }
+    return text.replace(/<think>[\s\S]*?(<\/think>|$)/g, '').trim();
+  }
+
   /** One request: yields answer text until `[DONE]`; throws on any fault. */
-  private async *attempt(prompt: LlmPrompt, signal: AbortSignal): AsyncGenerator<string> {
+  private async *attempt(request: ChatCompletionRequest, signal: AbortSignal): AsyncGenerator<string> {
     signal.throwIfAborted();
     // One controller for the caller's signal and our timers; cheaper than `AbortSignal.any` per call.
     const control = new AbortController();
@@ -117,7 +164,7 @@ export class OpenAiLlm implements LlmPort {
     let response: IncomingMessage | undefined;
     let done = false;
     try {
-      response = await this.client.open(this.body(prompt), control.signal);
+      response = await this.client.open(request, control.signal);
       heardFrom();
       response.setEncoding('utf8');
       // Not destroyed when the loop is left: `releaseResponse` decides between reuse and closing.
@@ -160,10 +207,10 @@ export class OpenAiLlm implements LlmPort {
     }
   }
 
-  private body(prompt: LlmPrompt): ChatCompletionRequest {
+  private body(messages: LlmPrompt['messages']): ChatCompletionRequest {
     return {
       model: this.options.model,
-      messages: prompt.messages.map((m) => ({ role: m.role, content: m.content })),
+      messages: messages.map((m) => ({ role: m.role, content: m.content })),
       stream: true,
       ...(this.options.temperature === undefined ? {} : { temperature: this.options.temperature }),
       ...(this.options.maxTokens === undefined ? {} : { [this.options.maxTokensParam ?? 'max_tokens']: this.options.maxTokens }),

@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { carryTopic, contentWords, leansOnPrevious } from '../../src/application/standalone-question.js';
+import type { ChatMessage } from '../../src/domain/chat-turn.js';
+
+const exchange = (question: string, answer = '好的。'): ChatMessage[] => [
+  { role: 'user', content: question },
+  { role: 'assistant', content: answer },
+];
+
+describe('standalone questions without a model: carrying the previous topic', () => {
+  const vpn = exchange('VPN 连不上怎么办？', '请重启 VPN 客户端。');
+
+  it('when the follow-up only points back, then the previous question\'s topic words are put in front of it', () => {
+    expect(carryTopic(vpn, '那这个怎么弄？')).to.equal('VPN 连不上 那这个怎么弄？');
+    expect(carryTopic(vpn, '它要收费吗')).to.equal('VPN 连不上 它要收费吗');
+    expect(carryTopic(vpn, '还有呢')).to.equal('VPN 连不上 还有呢');
+  });
+
+  it('when the question stands on its own, then it is left as it is', () => {
+    expect(carryTopic(vpn, '打印机连不上怎么办')).to.equal('打印机连不上怎么办');
+    expect(carryTopic(vpn, '怎么重置域账号密码')).to.equal('怎么重置域账号密码');
+    expect(leansOnPrevious('Outlook 收不到邮件怎么办')).to.equal(false);
+  });
+
+  it('when the previous question leaned too, then the topic is found further back', () => {
+    const history = [...vpn, ...exchange('那这个怎么弄？')];
+    expect(carryTopic(history, '它要收费吗')).to.equal('VPN 连不上 它要收费吗');
+  });
+
+  it('when there is nothing to carry, then the question is unchanged', () => {
+    expect(carryTopic([], '那这个怎么弄？')).to.equal('那这个怎么弄？');
+    expect(carryTopic(exchange('你好'), '这个呢')).to.equal('这个呢');
+  });
+
+  it('when words are taken, then question and function words are left out and terms cut by the segmenter stay whole', () => {
+    expect(contentWords('VPN 连不上怎么办？')).to.deep.equal(['VPN', '连不上']);
+    expect(contentWords('怎么重置域账号密码')).to.deep.equal(['重置域账号密码']);
+    expect(contentWords('那这个怎么弄？')).to.deep.equal([]);
+  });
+});
