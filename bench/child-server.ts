@@ -3,16 +3,22 @@ import { once } from 'node:events';
 import { openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PROBE = fileURLToPath(new URL('./heap-probe.preload.ts', import.meta.url));
+const PROBE = fileURLToPath(new URL('./heap-probe.preload.mjs', import.meta.url));
 
-/** Which program each kind of child runs: the real service, the floor, or the fake model upstream. */
+/**
+ * Which program each kind of child runs: the real service, compiled as production runs it
+ * (`npm run build`; BENCH_DIST=<folder> runs another build, e.g. an older commit's for an A/B
+ * comparison; BENCH_SOURCE=1 runs src/main.ts through tsx), the floors, or the
+ * fake model upstream (bench files, through tsx: it only costs them their start-up).
+ */
 const ENTRIES = {
-  service: 'src/main.ts',
+  service: process.env.BENCH_SOURCE ? 'src/main.ts' : join(process.env.BENCH_DIST ?? 'dist', 'main.js'),
   floor: 'bench/floor-server.ts',
   koa: 'bench/koa-floor-server.ts',
   upstream: 'bench/fake-openai-upstream.ts',
@@ -59,7 +65,7 @@ export async function startChildServer(kind: ServerKind, options: ChildServerOpt
   const out = openSync(options.logFile ?? '/dev/null', 'a');
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', '--import', PROBE, ...(options.nodeFlags ?? []), ENTRIES[kind]],
+    ['--expose-gc', ...(ENTRIES[kind].endsWith('.ts') ? ['--import', 'tsx'] : []), '--import', PROBE, ...(options.nodeFlags ?? []), ENTRIES[kind]],
     {
       cwd: ROOT,
       env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', LOG_FORMAT: 'json' },

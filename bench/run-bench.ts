@@ -6,10 +6,12 @@
  * driven by wrk (installed by scripts/ensure.d/wrk.sh when missing) against
  * the floor, bare Koa and the service three ways, in its own table.
  *
- * BENCH_ONLY=sync,leak,streams,memory,first-token picks workloads; BENCH_CPU_PROF=1
+ * The service runs compiled (dist/, built first when stale); BENCH_DIST=<folder>
+ * runs another build as is, BENCH_SOURCE=1 src/main.ts through tsx. BENCH_ONLY=sync,leak,streams,memory,first-token picks workloads; BENCH_CPU_PROF=1
  * writes CPU profiles to bench/profiles/<service|floor|upstream>/;
  * BENCH_LOG_FILE=path keeps the service's logs.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BASE_ENV, SIZES, THIRTY_PIECES } from './bench-config.js';
@@ -56,7 +58,14 @@ async function pair<T>(env: Record<string, string>, work: (service: ChildServer,
 const say = (line: string) => process.stderr.write(`[bench ${((Date.now() - began) / 1000).toFixed(0)}s] ${line}\n`);
 const began = Date.now();
 
+/** The service runs compiled, as in production: build it first when dist/ is missing or stale. */
+function buildService(): void {
+  if (process.env.BENCH_SOURCE || process.env.BENCH_DIST) return;
+  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build-dist.mjs', import.meta.url)), '--if-stale'], { stdio: 'inherit' });
+}
+
 async function main(): Promise<void> {
+  buildService();
   const needFiles = 2 * SIZES.streams.concurrency + 256;
   if (openFilesLimit() < needFiles) {
     throw new Error(`open-file limit ${openFilesLimit()} < ${needFiles}: run \`ulimit -n ${needFiles * 2}\` first`);

@@ -1,8 +1,11 @@
+/* global process */
 /**
  * Preloaded (`--import`) into the service and floor processes the benchmark
  * starts, so it can read their heap without a public endpoint: on the IPC
  * message `'heap'` it runs a full GC (the child is started with
  * `--expose-gc`) and answers with `process.memoryUsage()`.
+ *
+ * Plain JavaScript: the service runs compiled (dist/main.js) without tsx.
  */
 if (process.send) {
   process.on('message', (message) => {
