@@ -46,7 +46,8 @@ const share = (count: number, of: number): Share => ({ count, of, value: of === 
 export function summarizeResults(results: readonly QuestionResult[]): EvalSummary {
   const answerable = results.filter((r) => r.question.expected !== null);
   const outOfScope = results.filter((r) => r.question.expected === null);
-  const ranks = answerable.map(rankOfExpected);
+  // A failed call is a miss even when its error reply listed documents: it did not answer.
+  const ranks = answerable.map((r) => (r.failure ? undefined : rankOfExpected(r)));
   const within = (k: number) => ranks.filter((r) => r !== undefined && r <= k).length;
   const reciprocal = ranks.reduce<number>((sum, r) => sum + (r !== undefined && r <= 10 ? 1 / r : 0), 0);
   const directAnswers = answerable.filter(isDirect);

@@ -41,6 +41,7 @@ export async function readQuestionFile(path: string): Promise<EvalQuestion[]> {
 async function readBounded(path: string): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
+    if ((await handle.stat()).size > MAX_QUESTION_FILE_BYTES) throw new Error(`is over the ${MAX_QUESTION_FILE_BYTES}-byte limit`);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
