@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { finished } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LlmPort, LlmPrompt, RewriteRequest } from '../../application/ports/llm.port.js';
 import type { LoggerPort } from '../../application/ports/logger.port.js';
@@ -74,6 +75,25 @@ function rewriteMessages(request: RewriteRequest): { role: 'system' | 'user'; co
   ];
 }
 
+/**
+ * Resolves once `response` has ended (its socket then goes back to the
+ * keep-alive pool) or after a short grace: an upstream holding the body open
+ * after `[DONE]` must not delay the turn.
+ */
+function backInPool(response: IncomingMessage): Promise<void> {
+  if (response.readableEnded || response.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(grace);
+      // The socket is freed on the tick after `end`.
+      setImmediate(resolve);
+    };
+    const grace = setTimeout(done, POOL_GRACE_MS);
+    finished(response, done);
+  });
+}
+
+const POOL_GRACE_MS = 50;
 const REWRITE_HISTORY_MESSAGES = 6;
 const REWRITE_TURN_CHARS = 300;
 
@@ -129,7 +149,7 @@ export class OpenAiLlm implements LlmPort {
     const body = { ...this.body(rewriteMessages(request)), temperature: 0, [this.options.maxTokensParam ?? 'max_tokens']: REWRITE_MAX_TOKENS };
     let text = '';
     try {
-      for await (const piece of this.attempt(body, signal)) {
+      for await (const piece of this.attempt(body, signal, backInPool)) {
         text += piece;
         if (text.length > REWRITE_MAX_CHARS) break; // not a question any more: the use case discards it
       }
@@ -143,7 +163,11 @@ export class OpenAiLlm implements LlmPort {
   }
 
   /** One request: yields answer text until `[DONE]`; throws on any fault. */
-  private async *attempt(request: ChatCompletionRequest, signal: AbortSignal): AsyncGenerator<string> {
+  private async *attempt(
+    request: ChatCompletionRequest,
+    signal: AbortSignal,
+    pooled?: (response: IncomingMessage) => Promise<void>,
+  ): AsyncGenerator<string> {
     signal.throwIfAborted();
     // One controller for the caller's signal and our timers; cheaper than `AbortSignal.any` per call.
     const control = new AbortController();
@@ -204,6 +228,8 @@ export class OpenAiLlm implements LlmPort {
       clearTimeout(idle);
       signal.removeEventListener('abort', callerGone);
       if (response) releaseResponse(response, done, this.options.idleTimeoutMs);
+      // A call folded before the answer's own: its socket must be back in the pool, or the answer opens another.
+      if (response && done && pooled) await pooled(response);
     }
   }
 
