@@ -1,15 +1,22 @@
-import type { RecalledDoc } from '../domain/recall-result.js';
+import type { RecallResult, RecalledDoc } from '../domain/recall-result.js';
+
+/** `recall` without the documents scoring below `minScore` (`KB_MIN_SCORE`); itself when none does. */
+export function relevantOnly(recall: RecallResult, minScore: number): RecallResult {
+  if (recall.docs.every((d) => d.score >= minScore)) return recall;
+  return { ...recall, docs: recall.docs.filter((d) => d.score >= minScore) };
+}
 
 /**
  * The FAQ entry to answer directly, if the best of `docs` is one that is
  * clearly right: an FAQ entry with a stored answer, scoring at least `score`
- * and at least `margin` above the runner-up (0 when it is alone). The
+ * (and `minScore`) and at least `margin` above the runner-up (0 when it is alone). The
  * runner-up is taken from everything the knowledge base returned, also below
  * `KB_MIN_SCORE`: a close second of any kind makes the first less certain.
  */
 export function directFaqEntry(
   docs: readonly RecalledDoc[],
   thresholds: { readonly score: number; readonly margin: number } | undefined,
+  minScore = 0,
 ): RecalledDoc | undefined {
   if (!thresholds || docs.length === 0) return undefined;
   let best: RecalledDoc | undefined;
@@ -23,13 +30,18 @@ export function directFaqEntry(
     }
   }
   if (!best || best.kind !== 'faq' || !storedAnswer(best)) return undefined;
-  if (best.score < thresholds.score || best.score - second < thresholds.margin) return undefined;
+  if (best.score < Math.max(thresholds.score, minScore) || best.score - second < thresholds.margin) return undefined;
   return best;
 }
 
 /** An FAQ entry's stored answer: `answer`, or its `content` when the adapter put it there only. */
 export function storedAnswer(doc: RecalledDoc): string {
   return doc.answer ?? doc.content;
+}
+
+/** An entry's stored answer in pieces, as a source the turn streams like a model's answer. */
+export async function* storedAnswerSource(entry: RecalledDoc): AsyncGenerator<string> {
+  yield* answerPieces(storedAnswer(entry));
 }
 
 /**

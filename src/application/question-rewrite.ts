@@ -1,5 +1,46 @@
+import type { ChatMessage, ChatTurn } from '../domain/chat-turn.js';
 import { raceAbort } from './abortable.js';
 import type { LlmPort, RewriteRequest } from './ports/llm.port.js';
+import type { LoggerPort } from './ports/logger.port.js';
+import { carryTopic } from './standalone-question.js';
+import { DEFAULT_REWRITE, type TurnPolicy } from './turn-policy.js';
+
+/**
+ * `turn`'s question made standalone for retrieval, given the conversation so
+ * far: by the model when it can rewrite and the deadline leaves room for it
+ * (`TurnPolicy.rewrite`), else — and when the model fails — by carrying the
+ * previous question's topic words. Rejects only when `signal` aborts.
+ */
+export async function standaloneQuestion(
+  llm: LlmPort,
+  policy: TurnPolicy,
+  log: LoggerPort,
+  turn: ChatTurn,
+  history: readonly ChatMessage[],
+  signal: AbortSignal,
+): Promise<string> {
+  const { timeoutMs, minRemainingMs } = policy.rewrite ?? DEFAULT_REWRITE;
+  // The rewrite may use only the time the answer does not need.
+  const room = Math.min(timeoutMs, turn.receivedAt + policy.deadlineMs - Date.now() - minRemainingMs);
+  const rewrite = llm.rewriteQuestion?.bind(llm);
+  if (rewrite && room >= MIN_REWRITE_MS) {
+    try {
+      const rewritten = await rewriteWithin(rewrite, { history, question: turn.content, traceId: turn.traceId }, signal, room);
+      if (rewritten) return rewritten;
+      log.warn('question rewrite unusable; carrying the previous topic instead', { traceId: turn.traceId });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      log.warn('question rewrite failed; carrying the previous topic instead', {
+        traceId: turn.traceId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return carryTopic(history, turn.content);
+}
+
+/** Less time than this is not worth a rewrite call: the heuristic is used instead. */
+const MIN_REWRITE_MS = 100;
 
 /** The model took longer than the time it was given to rewrite a follow-up. */
 export class RewriteTimedOut extends Error {

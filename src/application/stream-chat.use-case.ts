@@ -1,12 +1,12 @@
 import { inject, injectable } from 'inversify';
-import type { ChatMessage, ChatTurn } from '../domain/chat-turn.js';
+import type { ChatTurn } from '../domain/chat-turn.js';
 import { EMPTY_RECALL, type RecallResult } from '../domain/recall-result.js';
 import type { TurnEvent, TurnSink } from '../domain/turn-event.js';
 import { CallerGone, DeadlineExceeded, TurnFailure, type TurnFailureKind } from '../domain/turn-failure.js';
 import { AbortRace } from './abortable.js';
 import { detectIntent } from './conversation-intent.js';
 import { DECLINED, DeclineGate } from './decline-marker.js';
-import { answerPieces, directFaqEntry, storedAnswer } from './direct-answer.js';
+import { directFaqEntry, relevantOnly, storedAnswerSource } from './direct-answer.js';
 import type { ConversationMemory } from './conversation-memory.js';
 import type { IdempotentTurns } from './idempotent-turns.js';
 import type { KnowledgeBasePort } from './ports/knowledge-base.port.js';
@@ -14,9 +14,8 @@ import type { LlmPort } from './ports/llm.port.js';
 import type { LoggerPort } from './ports/logger.port.js';
 import { TOKENS } from './ports/tokens.js';
 import type { PromptBuilder } from './prompt-builder.js';
-import { rewriteWithin } from './question-rewrite.js';
-import { carryTopic } from './standalone-question.js';
-import { ANSWER_CUT_NOTE, DEFAULT_NO_ANSWER_REPLY, DEFAULT_REWRITE, type TurnPolicy } from './turn-policy.js';
+import { standaloneQuestion } from './question-rewrite.js';
+import { ANSWER_CUT_NOTE, DEFAULT_NO_ANSWER_REPLY, type TurnPolicy } from './turn-policy.js';
 import { WellFormedPieces } from './well-formed-pieces.js';
 
 /**
@@ -94,7 +93,7 @@ export class StreamChatUseCase {
       }
       const history = this.memory ? await race.race(this.memory.history(turn)) : [];
       // A follow-up ("那这个怎么弄？") is searched for as a standalone question.
-      const question = history.length > 0 ? await race.race(this.standalone(turn, history, signal)) : turn.content;
+      const question = history.length > 0 ? await race.race(standaloneQuestion(this.llm, this.policy, this.log, turn, history, signal)) : turn.content;
       const standalone = question === turn.content ? {} : { standaloneQuestion: question };
       failedPort = 'knowledge_base_unavailable';
       const query = { text: question, businessKeys: turn.businessKeys, traceId: turn.traceId };
@@ -102,14 +101,14 @@ export class StreamChatUseCase {
       failedPort = 'internal';
       recall = relevantOnly(found, this.policy.minScore ?? 0);
       const noAnswerReply = this.policy.noAnswerReply ?? DEFAULT_NO_ANSWER_REPLY;
-      const entry = directFaqEntry(found.docs, this.policy.faqDirect);
+      const entry = directFaqEntry(found.docs, this.policy.faqDirect, this.policy.minScore ?? 0);
       // The answer comes from the FAQ entry as stored, or from the model.
       let source: AsyncIterable<string>;
       let gate: DeclineGate | undefined;
       if (entry) {
         // Only the entry is cited: it alone is the answer's source.
         recall = { ...found, docs: [entry] };
-        source = fromArray(answerPieces(storedAnswer(entry)));
+        source = storedAnswerSource(entry);
       } else if (recall.docs.length === 0 && !this.policy.noRecallAskModel) {
         await hand(sink, { kind: 'piece', text: noAnswerReply });
         await hand(sink, { kind: 'end', outcome: { answered: false, recall, reason: 'no_recall', ...standalone } });
@@ -198,34 +197,6 @@ export class StreamChatUseCase {
     }
   }
 
-  /**
-   * `turn`'s question made standalone for retrieval, given the conversation so
-   * far: by the model when it can rewrite and the deadline leaves room for it
-   * (`TurnPolicy.rewrite`), else — and when the model fails — by carrying the
-   * previous question's topic words. Rejects only when `signal` aborts.
-   */
-  private async standalone(turn: ChatTurn, history: readonly ChatMessage[], signal: AbortSignal): Promise<string> {
-    const { timeoutMs, minRemainingMs } = this.policy.rewrite ?? DEFAULT_REWRITE;
-    // The rewrite may use only the time the answer does not need.
-    const room = Math.min(timeoutMs, turn.receivedAt + this.policy.deadlineMs - Date.now() - minRemainingMs);
-    const rewrite = this.llm.rewriteQuestion?.bind(this.llm);
-    if (rewrite && room >= MIN_REWRITE_MS) {
-      const request = { history, question: turn.content, traceId: turn.traceId };
-      try {
-        const rewritten = await rewriteWithin(rewrite, request, signal, room);
-        if (rewritten) return rewritten;
-        this.log.warn('question rewrite unusable; carrying the previous topic instead', { traceId: turn.traceId });
-      } catch (error) {
-        if (signal.aborted) throw signal.reason;
-        this.log.warn('question rewrite failed; carrying the previous topic instead', {
-          traceId: turn.traceId,
-          error: error instanceof Error ? error.message : String(error),
-        });
-      }
-    }
-    return carryTopic(history, turn.content);
-  }
-
   /** The reply to a message that needs no knowledge (a hand-off request, a greeting, thanks), if it is one. */
   private withoutKnowledge(content: string): { text: string; reason: 'handoff_requested' | 'small_talk' } | undefined {
     const intents = this.policy.intents;
@@ -265,20 +236,6 @@ function hand(sink: TurnSink, event: TurnEvent): Promise<void> | undefined {
   } catch (error) {
     return receiverFailed(error);
   }
-}
-
-/** Less time than this is not worth a rewrite call: the heuristic is used instead. */
-const MIN_REWRITE_MS = 100;
-
-/** `recall` without the documents scoring below `minScore` (itself when none is). */
-function relevantOnly(recall: RecallResult, minScore: number): RecallResult {
-  if (recall.docs.every((d) => d.score >= minScore)) return recall;
-  return { ...recall, docs: recall.docs.filter((d) => d.score >= minScore) };
-}
-
-/** A stored answer's pieces as a source, like a model's stream. */
-async function* fromArray(pieces: readonly string[]): AsyncGenerator<string> {
-  yield* pieces;
 }
 
 /**

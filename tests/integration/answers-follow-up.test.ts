@@ -29,7 +29,7 @@ describe('answers: follow-up questions over HTTP', () => {
     expect(kb.queries.map((q) => q.text)).to.deep.equal(['VPN 连不上怎么办？', 'VPN 客户端怎么重新安装？']);
     expect(upstream!.requests).to.have.length(3);
     const rewrite = upstream!.requests[1]!.body;
-    expect(rewrite).to.include({ max_tokens: 128, temperature: 0 });
+    expect(rewrite).to.include({ max_tokens: 128, model: 'm' });
     const prompt = (rewrite.messages as { content: string }[]).map((m) => m.content).join('\n');
     expect(prompt).to.include('最新问题：那这个怎么弄？').and.include('用户：VPN 连不上怎么办？');
   });

@@ -27,6 +27,11 @@ describe('direct FAQ answers: when an entry is clearly right, and how its answer
     expect(directFaqEntry([], THRESHOLDS)).to.equal(undefined);
   });
 
+  it('when KB_MIN_SCORE is above the direct score, then an entry below it is not answered directly either', () => {
+    expect(directFaqEntry([FAQ_VPN], { score: 0.5, margin: 0 }, 0.95)).to.equal(undefined);
+    expect(directFaqEntry([FAQ_VPN], { score: 0.5, margin: 0 }, 0.9)).to.equal(FAQ_VPN);
+  });
+
   it('when a stored answer is cut into pieces, then they end at sentences or lines and join to exactly the text', () => {
     const texts = [
       FAQ_VPN.answer!,

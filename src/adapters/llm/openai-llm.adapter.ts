@@ -146,7 +146,8 @@ export class OpenAiLlm implements LlmPort {
    * bounds it with its own timeout, falling back to a heuristic on any fault.
    */
   async rewriteQuestion(request: RewriteRequest, signal: AbortSignal): Promise<string> {
-    const body = { ...this.body(rewriteMessages(request)), temperature: 0, [this.options.maxTokensParam ?? 'max_tokens']: REWRITE_MAX_TOKENS };
+    // The configured temperature stays: some models (OpenAI's reasoning ones) refuse any other.
+    const body = { ...this.body(rewriteMessages(request)), [this.options.maxTokensParam ?? 'max_tokens']: REWRITE_MAX_TOKENS };
     let text = '';
     try {
       for await (const piece of this.attempt(body, signal, backInPool)) {
