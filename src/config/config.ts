@@ -5,6 +5,7 @@ import { conversationSection } from './sections/conversation.section.js';
 import { hardeningSection } from './sections/hardening.section.js';
 import { kbSection } from './sections/kb.section.js';
 import { llmSection } from './sections/llm.section.js';
+import { semanticSection } from './sections/semantic.section.js';
 import { serverSection } from './sections/server.section.js';
 import { toolsSection } from './sections/tools.section.js';
 import { redactUrlCredentials } from './redact.js';
@@ -18,6 +19,7 @@ const SECTIONS = {
   tools: toolsSection,
   hardening: hardeningSection,
   answers: answersSection,
+  semantic: semanticSection,
 } as const;
 
 /**

@@ -42,9 +42,10 @@ export function configuredSecrets(config: {
   kb: { apiKey?: string | undefined };
   hardening: { authToken?: string | undefined; hmacSecret?: string | undefined; metricsToken?: string | undefined };
   conversation: { redisUrl?: string | undefined; asyncPushUrl?: string | undefined };
+  semantic?: { embeddings?: { apiKey?: string | undefined } | undefined; rerank?: { apiKey?: string | undefined } | undefined };
 }): string[] {
   const passwords = [config.conversation.redisUrl, config.conversation.asyncPushUrl].flatMap((u) => urlPassword(u) ?? []);
-  return [config.llm.apiKey, config.kb.apiKey, config.hardening.authToken, config.hardening.hmacSecret, config.hardening.metricsToken, ...passwords].filter(
+  return [config.llm.apiKey, config.kb.apiKey, config.hardening.authToken, config.hardening.hmacSecret, config.hardening.metricsToken, config.semantic?.embeddings?.apiKey, config.semantic?.rerank?.apiKey, ...passwords].filter(
     (s): s is string => typeof s === 'string',
   );
 }
