@@ -46,10 +46,19 @@ describe('answers: when the bot does not answer (nothing recalled, the model dec
     expect(upstream!.requests).to.have.length(0);
   });
 
-  it('when NO_ANSWER_REPLY is set, then it is the reply', async () => {
-    service = await startTestService({ NO_ANSWER_REPLY: '没找到，请转人工。' }, { knowledgeBase: new FakeKnowledgeBase([]) });
-    const sync = await sendJson(service.url, '/chat/sync', { body: ASK });
-    expect(sync.body).to.include({ msg_content: '没找到，请转人工。' });
+  it('when NO_ANSWER_REPLY is set, then it is the reply; KB_NO_RECALL_REPLY, its older name, counts only without it', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ NO_ANSWER_REPLY: '没找到，请转人工。' }, '没找到，请转人工。'],
+      [{ KB_NO_RECALL_REPLY: '旧的回复' }, '旧的回复'],
+      [{ KB_NO_RECALL_REPLY: '旧的回复', NO_ANSWER_REPLY: '新的回复' }, '新的回复'],
+    ];
+    for (const [env, reply] of cases) {
+      service = await startTestService(env, { knowledgeBase: new FakeKnowledgeBase([]) });
+      const sync = await sendJson(service.url, '/chat/sync', { body: ASK });
+      expect(sync.body, JSON.stringify(env)).to.include({ msg_content: reply });
+      await service.close();
+      service = undefined;
+    }
   });
 
   it('when NO_RECALL_ASK_MODEL=true, then a real model is asked without references, and the extractive one still is not', async () => {
