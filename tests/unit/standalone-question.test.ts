@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { usableQuestion } from '../../src/application/question-rewrite.js';
 import { carryTopic, contentWords, leansOnPrevious } from '../../src/application/standalone-question.js';
 import type { ChatMessage } from '../../src/domain/chat-turn.js';
 
@@ -36,5 +37,17 @@ describe('standalone questions without a model: carrying the previous topic', ()
     expect(contentWords('VPN 连不上怎么办？')).to.deep.equal(['VPN', '连不上']);
     expect(contentWords('怎么重置域账号密码')).to.deep.equal(['重置域账号密码']);
     expect(contentWords('那这个怎么弄？')).to.deep.equal([]);
+  });
+});
+
+describe('standalone questions from a model: what is kept of its reply', () => {
+  it('when the model wraps the question, then the label, quotes, reasoning and further lines are dropped', () => {
+    expect(usableQuestion('改写后的问题：“VPN 客户端怎么安装？”', '那这个怎么弄？')).to.equal('VPN 客户端怎么安装？');
+    expect(usableQuestion('<think>用户指的是 VPN</think>\n\nVPN 客户端怎么安装？\n（补全了指代）', '那这个怎么弄？')).to.equal('VPN 客户端怎么安装？');
+  });
+
+  it('when the reply is empty or an answer rather than a question, then there is none', () => {
+    expect(usableQuestion(' \n ', '这个呢')).to.equal(undefined);
+    expect(usableQuestion('请先打开设置。'.repeat(40), '这个呢')).to.equal(undefined);
   });
 });
