@@ -2,7 +2,6 @@ import type { ChatTurn } from '../domain/chat-turn.js';
 import { EMPTY_RECALL } from '../domain/recall-result.js';
 import type { TurnOutcome, TurnSink } from '../domain/turn-event.js';
 import { CallerGone, DeadlineExceeded, TurnFailure } from '../domain/turn-failure.js';
-import { raceAbort } from './abortable.js';
 import { digest, messageOf } from './conversation-memory.js';
 import type { ConversationStore, FinishedTurn } from './ports/conversation-store.port.js';
 import type { LoggerPort } from './ports/logger.port.js';
@@ -52,18 +51,16 @@ export class IdempotentTurns {
   async run(turn: ChatTurn, callerSignal: AbortSignal, sink: TurnSink, answer: (sink: TurnSink) => Promise<void>): Promise<void> {
     if (!this.covers(turn)) return answer(sink);
     const key = turnKey(turn);
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new DeadlineExceeded(this.policy.deadlineMs)),
-      Math.max(0, turn.receivedAt + this.policy.deadlineMs - Date.now()),
-    );
-    const signal = AbortSignal.any([callerSignal, deadline.signal]);
+    // Waits (for a first call, the store, a poll) end at the caller's hang-up or this turn's
+    // deadline. Each wait races those two itself, instead of a controller, a timer and an
+    // `AbortSignal.any` per turn: most turns wait once, on a store that answers at once.
+    const wait = untilDeadline(callerSignal, turn.receivedAt + this.policy.deadlineMs, this.policy.deadlineMs);
     let answering = false;
     try {
       for (;;) {
         const first = this.inFlight.get(key);
         if (first) {
-          const finished = await raceAbort(first, signal);
+          const finished = await wait(first);
           if (finished) return await this.replay(finished, turn.traceId, sink);
           continue; // the first call failed or was dropped: try afresh
         }
@@ -71,7 +68,7 @@ export class IdempotentTurns {
         this.inFlight.set(key, new Promise((resolve) => (settle = resolve)));
         let finished: FinishedTurn | undefined;
         try {
-          const found = await this.claim(key, signal, turn.traceId);
+          const found = await this.claim(key, wait, turn.traceId);
           if (typeof found === 'object') {
             settle((finished = found));
             return await this.replay(found, turn.traceId, sink);
@@ -86,29 +83,27 @@ export class IdempotentTurns {
       }
     } catch (error) {
       if (answering) throw error; // the turn's own `end` already told the caller
-      const reason = signal.aborted ? signal.reason : error;
+      const reason = error instanceof Ended ? error.reason : callerSignal.aborted ? callerSignal.reason : error;
       if (!(reason instanceof TurnFailure)) throw reason instanceof CallerGone ? reason : new CallerGone();
       this.log.warn('turn failed', { traceId: turn.traceId, failure: reason.kind, error: `waiting for the first call of this msg_id: ${reason.message}` });
       await sink({ kind: 'end', outcome: { answered: false, failure: reason.kind, recall: EMPTY_RECALL } });
-    } finally {
-      clearTimeout(timer);
     }
   }
 
   /** `claimed`, a finished first call, or `unavailable` (go on without the store); waits while another instance runs it. */
-  private async claim(key: string, signal: AbortSignal, traceId: string): Promise<'claimed' | 'unavailable' | FinishedTurn> {
+  private async claim(key: string, wait: Wait, traceId: string): Promise<'claimed' | 'unavailable' | FinishedTurn> {
     for (let polls = 0; ; polls += 1) {
       let claim;
       try {
-        claim = await raceAbort(this.store.claimTurn(key, this.policy.leaseMs), signal);
+        claim = await wait(this.store.claimTurn(key, this.policy.leaseMs));
       } catch (error) {
-        if (signal.aborted) throw signal.reason;
+        if (error instanceof Ended) throw error;
         this.log.debug('idempotency store unavailable; answering without it', { traceId, error: messageOf(error) });
         return 'unavailable';
       }
       if (claim.status !== 'running') return claim.status === 'claimed' ? 'claimed' : claim.turn;
       if (polls === 0) this.log.info('msg_id repeated while its first call runs elsewhere; waiting for it', { traceId });
-      await pause(this.policy.pollMs, signal);
+      await pause(this.policy.pollMs, wait);
     }
   }
 
@@ -177,9 +172,58 @@ function forReplay(outcome: TurnOutcome): TurnOutcome {
   return { ...outcome, recall: { ...outcome.recall, docs: outcome.recall.docs.map((d) => ({ ...d, content: '' })) } };
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+function pause(ms: number, wait: Wait): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  return raceAbort(new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), signal).finally(() =>
-    clearTimeout(timer),
-  );
+  return wait(new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))).finally(() => clearTimeout(timer));
+}
+
+/** Settles like `work`, or rejects with an `Ended` at the hang-up or the deadline, whichever comes first. */
+type Wait = <T>(work: Promise<T>) => Promise<T>;
+
+/** Why a wait ended early, so `claim` can tell it from the store's own failure. */
+class Ended {
+  constructor(readonly reason: unknown) {}
+}
+
+/**
+ * A `Wait` bounded by `signal` and by `deadlineAt` (epoch ms; `deadlineMs` names it in the
+ * failure); one that ends early rejects with an `Ended` carrying the reason. One listener and
+ * one timer while it waits, none after.
+ */
+function untilDeadline(signal: AbortSignal, deadlineAt: number, deadlineMs: number): Wait {
+  return <T>(work: Promise<T>): Promise<T> => {
+    if (signal.aborted) return abandon(work, signal.reason);
+    const left = deadlineAt - Date.now();
+    if (left <= 0) return abandon(work, new DeadlineExceeded(deadlineMs));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new Ended(signal.reason));
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        reject(new Ended(new DeadlineExceeded(deadlineMs)));
+      }, left);
+      signal.addEventListener('abort', onAbort, { once: true });
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+      };
+      work.then(
+        (value) => {
+          done();
+          resolve(value);
+        },
+        (error: unknown) => {
+          done();
+          reject(error);
+        },
+      );
+    });
+  };
+}
+
+function abandon<T>(work: Promise<T>, reason: unknown): Promise<T> {
+  work.catch(() => undefined); // nobody waits for it any more
+  return Promise.reject(new Ended(reason));
 }
