@@ -212,6 +212,38 @@ describe('eval (the knowledge evaluator)', function () {
     expect(await readFile(report, 'utf8')).to.include('http_401: wrong token');
   });
 
+  it('when one call never gets a reply and another streams without end, then each is a counted failure within its bounds and the run completes', async () => {
+    stub = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        const { content } = JSON.parse(raw) as { content: string };
+        if (content === 'slow') return; // never answers
+        if (content === 'huge') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const chunk = Buffer.alloc(64 * 1024, 0x20);
+          const pump = () => {
+            while (!res.destroyed && res.write(chunk));
+            if (!res.destroyed) res.once('drain', pump);
+          };
+          return pump();
+        }
+        res.writeHead(200, { 'content-type': 'application/json', 'x-answer-reason': 'answered' }).end(JSON.stringify({ code: 0, err_msg: '', recall_docs: [{ doc_id: 'd1', score: 1 }], msg_content: 'ok' }));
+      });
+    });
+    await new Promise<void>((r) => stub!.listen(0, '127.0.0.1', r));
+    const file = join(dir, 'q.jsonl');
+    await writeFile(file, jsonl([{ query: 'slow', doc_id: 'd1' }, { query: 'huge', doc_id: 'd1' }, { query: 'fine', doc_id: 'd1' }]));
+    const began = Date.now();
+    const run = await runEval(['--url', `http://127.0.0.1:${(stub.address() as AddressInfo).port}`, '--json', '--timeout-ms', '1500', file]);
+    expect(run.code, run.stderr).to.equal(0);
+    const summary = JSON.parse(run.stdout) as Summary;
+    expect(summary.failures).to.deep.equal({ count: 2, byKind: { timeout: 1, reply_too_large: 1 } });
+    expect(summary.hitAt1).to.deep.include({ count: 1, of: 3 });
+    expect(summary.latencyMs.max).to.be.at.least(1500);
+    expect(Date.now() - began).to.be.below(15_000);
+  });
+
   it('when a line of the question file is bad, then it exits 2 naming the file and each bad line', async () => {
     const file = join(dir, 'bad.jsonl');
     await writeFile(file, [JSON.stringify(QUESTIONS[0]), '{"query": "no id"}', '', 'not json', '{"query": "", "faq_id": "F1"}', '[1]'].join('\n'));

@@ -31,7 +31,17 @@ export async function askQuestion(question: EvalQuestion, callId: string, target
     session_id: callId,
     ...(target.businessKeys.length > 0 ? { business_keys: [...target.businessKeys] } : {}),
   };
-  const callSignal = AbortSignal.any([signal, AbortSignal.timeout(target.timeoutMs)]);
+  // A timer of our own, not AbortSignal.timeout inside AbortSignal.any: Node 20 may collect that
+  // timeout signal while the call waits (seen after a large reply ran the GC), and it never fires.
+  signal.throwIfAborted();
+  const call = new AbortController();
+  const forward = () => call.abort(signal.reason);
+  signal.addEventListener('abort', forward, { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    call.abort(new Error(`no complete reply within ${target.timeoutMs} ms`));
+  }, target.timeoutMs);
   const started = performance.now();
   const result = (fields: Partial<QuestionResult>): QuestionResult => ({
     question,
@@ -47,14 +57,17 @@ export async function askQuestion(question: EvalQuestion, callId: string, target
   let text: string;
   let response: Response;
   try {
-    response = await callService(target.url, 'chat/sync', { body: JSON.stringify(body), token: target.token, signal: callSignal });
+    response = await callService(target.url, 'chat/sync', { body: JSON.stringify(body), token: target.token, signal: call.signal });
     text = await readBounded(response);
   } catch (error) {
     if (signal.aborted) throw error;
     if (error instanceof ServiceUnreachable) return failed('unreachable', error.message, {}, error);
     if (error instanceof ReplyTooLarge) return failed('reply_too_large', error.message);
-    if (callSignal.aborted) return failed('timeout', `no complete reply within ${target.timeoutMs} ms`);
+    if (timedOut) return failed('timeout', `no complete reply within ${target.timeoutMs} ms`);
     return failed('connection_lost', `the reply was cut: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', forward);
   }
   const reason = response.headers.get('x-answer-reason') ?? '';
   if (response.status !== 200) return failed(`http_${response.status}`, describeErrorBody(text), { reason });

@@ -90,7 +90,8 @@ export function parseEvalArgs(argv: string[]): EvalOptions | undefined {
 function whole(name: string, text: string, max: number): number {
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new UsageError(`${name} must be a whole number from 1 to ${max}, got "${text}"`);
+    const range = max === Number.MAX_SAFE_INTEGER ? 'a positive whole number' : `a whole number from 1 to ${max}`;
+    throw new UsageError(`${name} must be ${range}, got "${text}"`);
   }
   return value;
 }

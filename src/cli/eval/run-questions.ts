@@ -20,8 +20,12 @@ export interface RunOptions extends AskTarget {
  * later unreachable call is a counted failure (the service went away mid-run).
  */
 export async function runQuestions(questions: readonly EvalQuestion[], options: RunOptions): Promise<QuestionResult[]> {
+  // One controller, the caller's signal forwarded to it (no AbortSignal.any: see askQuestion).
   const run = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, run.signal]) : run.signal;
+  const { signal } = run;
+  const forward = () => run.abort(options.signal?.reason);
+  if (options.signal?.aborted) forward();
+  options.signal?.addEventListener('abort', forward, { once: true });
   // One id per run and question: a rerun never meets an earlier run's msg_id in the service's idempotency store.
   const runId = randomUUID().slice(0, 8);
   const results: QuestionResult[] = new Array(questions.length);
@@ -47,6 +51,7 @@ export async function runQuestions(questions: readonly EvalQuestion[], options: 
   };
   const workers = Array.from({ length: Math.min(options.concurrency, questions.length) }, worker);
   const settled = await Promise.allSettled(workers);
+  options.signal?.removeEventListener('abort', forward);
   if (unreachable) throw unreachable;
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failure) throw failure.reason;
