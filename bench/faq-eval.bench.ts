@@ -78,6 +78,8 @@ for (const set of EVAL_SETS) {
     const progress = new ProgressReporter(process.stderr, `[bench:eval] ${set.name}`);
     const { results, summary } = await evaluateFile(join(DATA, set.questions), {
       url: service.url,
+      // The child inherits this environment: if it has AUTH_TOKEN, so must the calls.
+      token: extraEnv.AUTH_TOKEN ?? process.env.AUTH_TOKEN,
       businessKeys: [],
       timeoutMs: 60_000,
       concurrency,
