@@ -275,6 +275,12 @@ describe('eval (the knowledge evaluator)', function () {
     const run = await runEval(['--concurrency', '1000', 'q.jsonl']);
     expect(run.code).to.equal(2);
     expect(run.stderr).to.include('--concurrency must be a whole number from 1 to 64, got "1000"').and.include('usage: eval');
+    const file = join(dir, 'q.jsonl');
+    await writeFile(file, jsonl(QUESTIONS));
+    const same = await runEval(['--report', file, file]);
+    expect(same.code).to.equal(2);
+    expect(same.stderr).to.include('--report must not be the question file');
+    expect(await readFile(file, 'utf8')).to.equal(jsonl(QUESTIONS));
   });
 
   it('when nothing listens at --url, then it exits 1 saying it cannot reach the service, and leaves no report', async () => {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** What `eval` was told to do. */
@@ -73,6 +74,9 @@ export function parseEvalArgs(argv: string[]): EvalOptions | undefined {
   }
   if (!/^https?:\/\/[^\s]+$/.test(values.url)) throw new UsageError(`--url must be an http(s) URL, got "${values.url}"`);
   if (values.report === '') throw new UsageError('--report needs a file name');
+  if (values.report !== undefined && resolve(values.report) === resolve(positionals[0] as string)) {
+    throw new UsageError('--report must not be the question file: it would be overwritten');
+  }
   if (values['business-key'].some((k) => k.trim() === '')) throw new UsageError('--business-key must not be empty');
   return {
     file: positionals[0] as string,
