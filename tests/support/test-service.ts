@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { loadConfig } from '../../src/config/config.js';
 import { configuredSecrets } from '../../src/config/redact.js';
@@ -22,6 +25,8 @@ export async function startTestService(
     LOG_FORMAT: 'json',
     LLM_PROVIDER: 'mock',
     KB_PROVIDER: 'mock',
+    // Each service its own persisted index, unless a test shares one on purpose (restarts).
+    KB_INDEX_DIR: mkdtempSync(join(tmpdir(), 'kb-index-')),
     ...env,
   });
   const sink = new PassThrough();

@@ -1,60 +1,82 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { raceAbort } from '../../application/abortable.js';
 import type { KnowledgeBasePort, RecallQuery } from '../../application/ports/knowledge-base.port.js';
 import type { LoggerPort } from '../../application/ports/logger.port.js';
 import type { RecallResult } from '../../domain/recall-result.js';
-import { DEFAULT_WALK_LIMITS, loadDocuments } from './document-loader.js';
 import { FolderWatcher } from './folder-watcher.js';
-import { PassageIndex } from './passage-index.js';
+import type { IngestProblem, Reader } from './ingest/blocks.js';
+import { buildIndex, type BuildProgress, type BuiltIndex } from './index/index-builder.js';
+import { IndexStore, type StoredIndex } from './index/index-store.js';
+import { KnowledgeIndex } from './index/knowledge-index.js';
+import { defaultReaderFor } from './ingest/default-readers.js';
 
 export interface LocalKnowledgeBaseOptions {
-  /** A folder (read recursively) or one `.md`/`.txt`/`.jsonl` file (`KB_DIR`). */
+  /** A folder (read recursively) or one file (`KB_DIR`). */
   readonly dir: string;
+  /** Where the persisted index lives (`KB_INDEX_DIR`); default `defaultIndexDir(dir)`. */
+  readonly indexDir?: string;
   /** Documents returned at most (`KB_TOP_K`). */
   readonly topK: number;
-  /** Documents scoring below this (0..1) are not recalled (`KB_MIN_SCORE`). */
+  /**
+   * Results scoring below this (0..1) are not returned. The use case applies
+   * `KB_MIN_SCORE` itself; this is a floor for what is worth returning at all.
+   */
   readonly minScore: number;
-  /** Longest passage, in characters, a long document is cut into (`KB_PASSAGE_CHARS`). */
+  /** Longest passage, in characters (`KB_PASSAGE_CHARS`). */
   readonly passageChars: number;
-  /** Rebuild this long after the folder last changed (`KB_WATCH_DEBOUNCE_MS`); 0 or less: do not watch. */
+  /** Re-index this long after the folder last changed (`KB_WATCH_DEBOUNCE_MS`); 0 or less: do not watch. */
   readonly watchDebounceMs: number;
-  /** Larger files are skipped (`KB_MAX_FILE_BYTES`). */
+  /** Larger files are skipped (`KB_MAX_FILE_BYTES`, default 32 MiB). */
   readonly maxFileBytes?: number;
-  /** At most this many files are read (`KB_MAX_FILES`). */
+  /** At most this many files are read (`KB_MAX_FILES`, default 100,000). */
   readonly maxFiles?: number;
   readonly log: LoggerPort;
+  /** The format readers, by path (tests may pass their own). */
+  readonly readerFor?: (path: string) => Reader | undefined;
 }
 
-/** What the index currently holds, for `/ready` and logs. */
+/** What the index currently holds, for `/ready`, logs and the CLI. */
 export interface LocalKnowledgeBaseStats {
   readonly ready: boolean;
+  readonly files: number;
   readonly documents: number;
   readonly passages: number;
-  /** Files or lines skipped by the last build. */
+  readonly faqs: number;
+  /** Files or lines skipped, and why. */
   readonly skipped: number;
-  /** When the index in use was built (ISO time), if it was. */
   readonly builtAt?: string;
   readonly buildMs?: number;
+  /** Files read by the last build (the rest were unchanged and reused). */
+  readonly lastFilesRead?: number;
+  readonly building: boolean;
 }
 
 /**
- * The embedded knowledge base: a BM25 index over a folder of Markdown, text
- * and JSON Lines files, built at start-up and rebuilt when the folder
- * changes. A rebuild makes a whole new index and swaps it in with one
- * assignment, so a call in flight uses either the old or the new index, never
- * half of one; calls that arrive before the first build wait for it.
+ * The embedded knowledge base: a persisted index over a folder of documents
+ * and FAQ entries. At start the last complete index on disk is served at once
+ * and then brought up to date with the folder (only changed files are read);
+ * the folder is watched and re-indexed the same way. A new index is swapped
+ * in with one assignment, so a call uses the old or the new one, never half;
+ * calls keep being answered from the old one while a build runs.
  */
 export class LocalKnowledgeBase implements KnowledgeBasePort {
-  private index: PassageIndex | undefined;
-  private stats_: LocalKnowledgeBaseStats = { ready: false, documents: 0, passages: 0, skipped: 0 };
+  private current: { index: KnowledgeIndex; stored: StoredIndex } | undefined;
+  private stats_: LocalKnowledgeBaseStats = { ready: false, files: 0, documents: 0, passages: 0, faqs: 0, skipped: 0, building: false };
   private building: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
   private readonly firstBuild: Promise<void>;
   private readonly watcher: FolderWatcher | undefined;
-  /** Problems already logged (source → reason): a file that stays bad is logged once, not at every rebuild. */
+  private readonly store: IndexStore;
+  readonly indexDir: string;
+  /** Problems already logged (source → reason): a file that stays bad is logged once, not at every build. */
   private logged = new Map<string, string>();
+  private problems_: readonly IngestProblem[] = [];
 
   constructor(private readonly options: LocalKnowledgeBaseOptions) {
-    this.firstBuild = this.rebuild();
+    this.indexDir = options.indexDir ?? defaultIndexDir(options.dir);
+    this.store = new IndexStore(this.indexDir);
+    this.firstBuild = this.start();
     this.watcher =
       options.watchDebounceMs > 0
         ? new FolderWatcher(options.dir, options.watchDebounceMs, () => void this.rebuild(), options.log)
@@ -62,81 +84,148 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
   }
 
   async recall(query: RecallQuery, signal: AbortSignal): Promise<RecallResult> {
-    if (!this.index) await raceAbort(this.firstBuild, signal);
+    if (!this.current) await raceAbort(this.firstBuild, signal);
     signal.throwIfAborted();
-    const index = this.index;
+    const index = this.current?.index;
     if (!index) return { docs: [], ok: false };
     const { topK, minScore } = this.options;
     return { docs: index.search(query.text, { topK, minScore, spaces: query.businessKeys }), ok: true };
   }
 
-  /** True once the first index is built (the service can answer from documents). */
-  ready(): boolean {
-    return this.index !== undefined;
+  /** The index in use (the CLI searches it exactly as a call would). */
+  index(): KnowledgeIndex | undefined {
+    return this.current?.index;
   }
 
-  /** The readiness probe's view (`HealthCheck` port): ready, and how many documents. */
+  /** Resolves once the first index is in use (loaded from disk or built). */
+  whenReady(): Promise<void> {
+    return this.firstBuild;
+  }
+
+  ready(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** The readiness probe's view (`HealthCheck` port). */
   async health(): Promise<{ ok: boolean; detail: string }> {
     const s = this.stats_;
     if (!s.ready) return { ok: false, detail: 'knowledge index not built yet' };
-    return { ok: true, detail: `${s.documents} documents, ${s.passages} passages, ${s.skipped} skipped, built ${s.builtAt}` };
+    return {
+      ok: true,
+      detail: `${s.files} files, ${s.documents} documents, ${s.passages} passages, ${s.faqs} FAQ entries, ${s.skipped} skipped, built ${s.builtAt}${s.building ? ', re-indexing' : ''}`,
+    };
   }
 
   stats(): LocalKnowledgeBaseStats {
     return this.stats_;
   }
 
+  /** What was skipped by the index in use, and why. */
+  problems(): readonly IngestProblem[] {
+    return this.problems_;
+  }
+
   /**
-   * Re-reads the folder and swaps in a new index; resolves when done. Calls
-   * during a build are folded into one more build after it, so the result
-   * always reflects the folder as it was at some point after the call.
+   * Brings the index up to date with the folder; resolves when done. Calls
+   * during a build are folded into one more build after it.
    */
-  rebuild(): Promise<void> {
+  rebuild(onProgress?: (p: BuildProgress) => void): Promise<void> {
     if (!this.building) {
-      this.building = this.buildOnce().finally(() => (this.building = undefined));
+      this.building = this.buildOnce(onProgress).finally(() => (this.building = undefined));
       return this.building;
     }
     this.queued ??= this.building.then(() => {
       this.queued = undefined;
-      return this.rebuild();
+      return this.rebuild(onProgress);
     });
     return this.queued;
   }
 
-  /** Stops watching the folder. */
   close(): void {
     this.watcher?.close();
   }
 
-  private async buildOnce(): Promise<void> {
+  private async start(): Promise<void> {
     const { dir, log } = this.options;
-    const started = performance.now();
     try {
-      const { docs, problems } = await loadDocuments(dir, {
-        maxFileBytes: this.options.maxFileBytes ?? DEFAULT_WALK_LIMITS.maxFileBytes,
-        maxFiles: this.options.maxFiles ?? DEFAULT_WALK_LIMITS.maxFiles,
-      });
-      const index = await PassageIndex.build(docs, this.options.passageChars, (source, reason) => problems.push({ source, reason }));
-      const logged = new Map<string, string>();
-      for (const p of problems) {
-        if (this.logged.get(p.source) !== p.reason) log.warn('knowledge file skipped', { file: p.source, reason: p.reason });
-        logged.set(p.source, p.reason);
+      const stored = await this.store.load(dir);
+      if (stored) {
+        const faqs = stored.manifest.files.flatMap((f) => f.faqs);
+        const documents = stored.manifest.files.reduce((n, f) => n + f.documents, 0);
+        this.use(stored, new KnowledgeIndex(stored.passages, stored.lexical, faqs, documents), 0);
+        log.info('knowledge index loaded', { dir, indexDir: this.indexDir, ...this.stats_ });
       }
-      this.logged = logged;
-      const buildMs = Math.round(performance.now() - started);
-      this.index = index;
-      this.stats_ = {
-        ready: true,
-        documents: index.documents,
-        passages: index.passageCount,
-        skipped: problems.length,
-        builtAt: new Date().toISOString(),
-        buildMs,
-      };
-      log.info('knowledge index built', { dir, ...this.stats_ });
+    } catch (error) {
+      log.warn('persisted knowledge index unreadable; rebuilding', { indexDir: this.indexDir, error: (error as Error).message });
+    }
+    // Served from disk already (when there was an index): now catch up with the folder.
+    const catchUp = this.rebuild();
+    if (!this.current) await catchUp;
+  }
+
+  private async buildOnce(onProgress?: (p: BuildProgress) => void): Promise<void> {
+    const { dir, log } = this.options;
+    this.stats_ = { ...this.stats_, building: true };
+    try {
+      const built: BuiltIndex = await buildIndex({
+        dir,
+        store: this.store,
+        passageChars: this.options.passageChars,
+        limits: { maxFileBytes: this.options.maxFileBytes ?? 32 * 1024 * 1024, maxFiles: this.options.maxFiles ?? 100_000 },
+        readerFor: this.options.readerFor ?? defaultReaderFor,
+        ...(this.current ? { previous: this.current.stored } : {}),
+        onProgress: (p) => {
+          onProgress?.(p);
+          if (p.filesDone < p.filesTotal) log.info('knowledge indexing', progressFields(p));
+        },
+      });
+      this.use(built, built.index, built.filesRead);
+      if (built.changed) log.info('knowledge index built', { dir, ...this.stats_ });
     } catch (error) {
       // Keep serving the previous index, if any: a folder mid-rename is no reason to forget everything.
       log.error('knowledge index build failed', { dir, error: (error as Error).message });
+    } finally {
+      this.stats_ = { ...this.stats_, building: false };
     }
   }
+
+  private use(stored: StoredIndex, index: KnowledgeIndex, filesRead: number): void {
+    const problems = [...stored.manifest.problems, ...stored.manifest.files.flatMap((f) => f.problems)];
+    const logged = new Map<string, string>();
+    for (const p of problems) {
+      if (this.logged.get(p.source) !== p.reason) this.options.log.warn('knowledge file skipped', { file: p.source, reason: p.reason });
+      logged.set(p.source, p.reason);
+    }
+    this.logged = logged;
+    this.problems_ = problems;
+    this.current = { index, stored };
+    this.stats_ = {
+      ready: true,
+      files: stored.manifest.files.length,
+      documents: index.documents,
+      passages: index.passages.length,
+      faqs: index.faqs.length,
+      skipped: problems.length,
+      builtAt: stored.manifest.builtAt,
+      buildMs: stored.manifest.buildMs,
+      lastFilesRead: filesRead,
+      building: this.stats_.building,
+    };
+  }
+}
+
+/** The progress line's fields: files and passages done, rate, time left. */
+export function progressFields(p: BuildProgress): Record<string, number | string> {
+  return {
+    files: `${p.filesDone}/${p.filesTotal}`,
+    read: p.filesRead,
+    passages: p.passages,
+    filesPerSecond: Math.round(p.rate * 10) / 10,
+    secondsLeft: Math.round(p.etaMs / 1000),
+  };
+}
+
+/** The default index folder for `KB_DIR`: one per folder, under `./data/kb-index`. */
+export function defaultIndexDir(kbDir: string): string {
+  return join(process.cwd(), 'data', 'kb-index', createHash('sha256').update(kbDir).digest('hex').slice(0, 12));
 }

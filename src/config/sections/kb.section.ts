@@ -14,6 +14,7 @@ export const kbSection = defineSection({
   env: {
     KB_PROVIDER: { enum: ['mock', 'local', 'http'], default: 'local' },
     KB_DIR: str(),
+    KB_INDEX_DIR: str(),
     KB_TOP_K: int(1, 50, 3),
     KB_MIN_SCORE: num(0, 1, 0.3),
     KB_PASSAGE_CHARS: int(100, 100_000, 800),
@@ -40,6 +41,8 @@ export const kbSection = defineSection({
     provider: v.KB_PROVIDER as string,
     /** Folder (or single file) the local index reads; relative paths are from the working directory. */
     dir: v.KB_DIR ? resolve(v.KB_DIR as string) : BUNDLED_KNOWLEDGE_DIR,
+    /** Where the embedded index is persisted; default `./data/kb-index/<hash of KB_DIR>`. */
+    indexDir: v.KB_INDEX_DIR ? resolve(v.KB_INDEX_DIR as string) : undefined,
     /** Documents recalled per question at most. */
     topK: v.KB_TOP_K as number,
     /** Documents scoring below this (0..1) are not recalled. */

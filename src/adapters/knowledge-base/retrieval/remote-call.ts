@@ -40,7 +40,17 @@ export interface PostJsonOptions {
 export async function postJson(endpoint: string, body: unknown, options: PostJsonOptions): Promise<unknown> {
   const { role, apiKey, timeoutMs, maxReplyBytes, signal } = options;
   const masker = new SecretMasker([apiKey]);
-  const timeout = AbortSignal.timeout(timeoutMs);
+  // One controller and one timer of our own: on Node 20 an AbortSignal.timeout inside AbortSignal.any can be
+  // garbage-collected while the request waits, and then the timeout never fires.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error('timeout'));
+  }, timeoutMs);
+  const onAbort = () => controller.abort(signal.reason);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
   let response: Response;
   let text: string;
   try {
@@ -48,15 +58,18 @@ export async function postJson(endpoint: string, body: unknown, options: PostJso
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
       body: JSON.stringify(body),
-      signal: AbortSignal.any([signal, timeout]),
+      signal: controller.signal,
     });
     text = await boundedText(response, maxReplyBytes, role);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     if (error instanceof RemoteCallError) throw error;
-    if (timeout.aborted) throw new RemoteCallError('timeout', `${role}: no complete reply within ${timeoutMs} ms`);
+    if (timedOut) throw new RemoteCallError('timeout', `${role}: no complete reply within ${timeoutMs} ms`);
     const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
     throw new RemoteCallError('connect', masker.mask(`${role}: request failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`));
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
   }
   if (!response.ok) {
     const status = response.status;

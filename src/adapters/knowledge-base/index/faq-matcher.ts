@@ -1,0 +1,94 @@
+import type { FaqEntry } from '../ingest/blocks.js';
+import { isQuestionWord } from '../question-words.js';
+import { tokenize } from '../zh-tokenizer.js';
+import { forwardTerms, packForward } from './forward-terms.js';
+import { LexicalIndex } from './lexical-index.js';
+
+export interface FaqMatch {
+  readonly entry: number;
+  /** 0..1: how alike the user's question and the entry's best-matching question are. */
+  readonly score: number;
+  /** Which of the entry's questions matched best. */
+  readonly question: string;
+}
+
+/**
+ * Matches a user's question against every FAQ entry's standard and similar
+ * questions. Each question is its own small document, so an entry scores by
+ * its best-matching question — one wording users really use is enough — not
+ * by one bag of all its words, where the words of twenty similar questions
+ * drown each other. Candidates come from BM25 over the questions; each is then
+ * scored by an IDF-weighted cosine between the two questions' terms, which
+ * is symmetric and bounded (a short question that equals the user's scores
+ * 1; extra words on either side lower it), so one threshold means the same
+ * thing for every entry and every folder.
+ */
+export class FaqMatcher {
+  private readonly index: LexicalIndex;
+  /** Question q's distinct term ids, and its entry. */
+  private readonly questionTerms: Uint32Array[] = [];
+  private readonly questionNorm: Float64Array;
+  private readonly questionEntry: Uint32Array;
+  private readonly questionText: string[] = [];
+
+  constructor(readonly entries: readonly FaqEntry[]) {
+    const forward = [];
+    const owners: number[] = [];
+    for (const [i, entry] of entries.entries()) {
+      for (const q of new Set([entry.question, ...entry.similar].map((s) => s.trim()).filter(Boolean))) {
+        forward.push(forwardTerms(tokenize(q)));
+        owners.push(i);
+        this.questionText.push(q);
+      }
+    }
+    this.index = LexicalIndex.build(packForward(forward));
+    this.questionEntry = Uint32Array.from(owners);
+    this.questionNorm = new Float64Array(owners.length);
+    for (const [q, text] of this.questionText.entries()) {
+      const ids = Uint32Array.from(new Set(tokenize(text).map((t) => this.index.termId(t)).filter((id) => id >= 0))).sort();
+      this.questionTerms.push(ids);
+      let norm = 0;
+      for (const id of ids) norm += this.weight(id) ** 2;
+      this.questionNorm[q] = Math.sqrt(norm);
+    }
+  }
+
+  get questionCount(): number {
+    return this.questionText.length;
+  }
+
+  /** The best entries for `query`, each once, best first; `accept` filters entries (spaces). */
+  match(query: string, limit: number, accept?: (entry: number) => boolean): FaqMatch[] {
+    if (this.questionText.length === 0) return [];
+    const terms = [...new Set(tokenize(query))];
+    const ids = terms.map((t) => this.index.termId(t));
+    const known = [...new Set(ids.filter((id) => id >= 0))];
+    if (known.length === 0) return [];
+    // A word no FAQ question has still belongs to the user's question: it counts, as the rarest kind.
+    const unknownWeight = this.index.idf(0);
+    let queryNorm = 0;
+    for (const [i, id] of ids.entries()) {
+      const term = terms[i] as string;
+      const w = id >= 0 ? this.weight(id) : isQuestionWord(term) ? 0 : unknownWeight * (term.startsWith('b:') ? 0.5 : 1);
+      queryNorm += w * w;
+    }
+    queryNorm = Math.sqrt(queryNorm);
+    const candidates = this.index.search(known, Math.max(50, limit * 10), accept ? (q) => accept(this.questionEntry[q] as number) : undefined);
+    const querySet = new Set(known);
+    const best = new Map<number, FaqMatch>();
+    for (const { passage: q } of candidates) {
+      let dot = 0;
+      for (const id of this.questionTerms[q] as Uint32Array) if (querySet.has(id)) dot += this.weight(id) ** 2;
+      const score = dot / (queryNorm * (this.questionNorm[q] as number) || 1);
+      const entry = this.questionEntry[q] as number;
+      const seen = best.get(entry);
+      if (!seen || score > seen.score) best.set(entry, { entry, score: Math.min(1, score), question: this.questionText[q] as string });
+    }
+    return [...best.values()].sort((a, b) => b.score - a.score || a.entry - b.entry).slice(0, limit);
+  }
+
+  /** A term's weight: its IDF among the questions; question words (怎么, 如何) weigh little. */
+  private weight(id: number): number {
+    return this.index.idf(this.index.df(id));
+  }
+}

@@ -1,0 +1,81 @@
+import { hashTerm } from './term-hash.js';
+
+/**
+ * One passage's distinct terms with their counts, hashed (`term-hash.ts`):
+ * what tokenizing a passage yields, kept per file so an unchanged file is
+ * never tokenized again — the inverted index is rebuilt from these.
+ */
+export interface ForwardTerms {
+  readonly hi: Uint32Array;
+  readonly lo: Uint32Array;
+  readonly tf: Uint8Array;
+  /** Terms counted, with repeats (the BM25 length). */
+  readonly length: number;
+}
+
+/** Counts `terms`; a term of `boosted` (the heading path) counts `BOOST` more, headings weigh more. */
+export function forwardTerms(terms: readonly string[], boosted: readonly string[] = []): ForwardTerms {
+  const counts = new Map<string, number>();
+  for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+  for (const t of boosted) counts.set(t, (counts.get(t) ?? 0) + BOOST);
+  const n = counts.size;
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  const tf = new Uint8Array(n);
+  let i = 0;
+  for (const [term, count] of counts) {
+    const [h, l] = hashTerm(term);
+    hi[i] = h;
+    lo[i] = l;
+    tf[i] = Math.min(255, count);
+    i++;
+  }
+  return { hi, lo, tf, length: terms.length };
+}
+
+/** Many passages' forward terms in three flat arrays (for the disk and for worker messages). */
+export interface PackedForward {
+  /** Passage i's terms are `[offsets[i], offsets[i+1])`. */
+  readonly offsets: Uint32Array;
+  readonly lengths: Uint32Array;
+  readonly hi: Uint32Array;
+  readonly lo: Uint32Array;
+  readonly tf: Uint8Array;
+}
+
+export function packForward(list: readonly ForwardTerms[]): PackedForward {
+  const offsets = new Uint32Array(list.length + 1);
+  for (let i = 0; i < list.length; i++) offsets[i + 1] = (offsets[i] as number) + (list[i] as ForwardTerms).hi.length;
+  const total = offsets[list.length] as number;
+  const hi = new Uint32Array(total);
+  const lo = new Uint32Array(total);
+  const tf = new Uint8Array(total);
+  const lengths = new Uint32Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const f = list[i] as ForwardTerms;
+    const at = offsets[i] as number;
+    hi.set(f.hi, at);
+    lo.set(f.lo, at);
+    tf.set(f.tf, at);
+    lengths[i] = f.length;
+  }
+  return { offsets, lengths, hi, lo, tf };
+}
+
+/** Passage `i` of a packed list. */
+export function unpackOne(packed: PackedForward, i: number): ForwardTerms {
+  const from = packed.offsets[i] as number;
+  const to = packed.offsets[i + 1] as number;
+  return {
+    hi: packed.hi.subarray(from, to),
+    lo: packed.lo.subarray(from, to),
+    tf: packed.tf.subarray(from, to),
+    length: packed.lengths[i] as number,
+  };
+}
+/**
+ * Extra count of a heading-path term (not added to the length): the section a
+ * passage sits in says what it is about. Measured on the shared CMRC set:
+ * recall@1 0.979 (2), 0.982 (3), 0.983 (5); 3 keeps body words in charge.
+ */
+const BOOST = 3;

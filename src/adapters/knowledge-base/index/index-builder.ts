@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { FaqEntry, IngestProblem, KbPassage, Reader } from '../ingest/blocks.js';
+import { FOLDER_META_FILE, FolderMetaTable } from '../ingest/folder-meta.js';
+import { describeFsError, readWalkedFile, walkFolder, type WalkedFile, type WalkLimits } from '../ingest/folder-walker.js';
+import { ingestFile } from '../ingest/ingest-file.js';
+import { tokenize } from '../zh-tokenizer.js';
+import { forwardTerms, packForward, unpackOne, type ForwardTerms, type PackedForward } from './forward-terms.js';
+import { type IndexStore, INDEX_FORMAT, type Manifest, type ManifestFile, type StoredIndex } from './index-store.js';
+import { KnowledgeIndex } from './knowledge-index.js';
+import { LexicalIndex } from './lexical-index.js';
+
+/** Progress of a build, for the log line and the CLI. */
+export interface BuildProgress {
+  readonly filesDone: number;
+  readonly filesTotal: number;
+  /** Files read and indexed this build (the others were unchanged and reused). */
+  readonly filesRead: number;
+  readonly passages: number;
+  readonly elapsedMs: number;
+  /** Files per second over the files actually read. */
+  readonly rate: number;
+  readonly etaMs: number;
+}
+
+export interface BuildOptions {
+  /** `KB_DIR`: a folder (read recursively) or one file; absolute. */
+  readonly dir: string;
+  readonly store: IndexStore;
+  readonly passageChars: number;
+  readonly limits: WalkLimits;
+  readonly readerFor: (path: string) => Reader | undefined;
+  /** The index in use, whose unchanged files are reused instead of read again. */
+  readonly previous?: StoredIndex;
+  readonly onProgress?: (progress: BuildProgress) => void;
+  /** How often `onProgress` is called while files are read (ms). */
+  readonly progressEveryMs?: number;
+}
+
+export interface BuiltIndex extends StoredIndex {
+  readonly index: KnowledgeIndex;
+  /** Files read this time, and reused from the previous index. */
+  readonly filesRead: number;
+  readonly filesReused: number;
+  /** False when nothing had changed: the previous index stays as it was (nothing written). */
+  readonly changed: boolean;
+}
+
+/** Bumped when readers, chunker or tokenizer change what a file becomes: every file is read again. */
+const PIPELINE_VERSION = 'ingest-1';
+
+/**
+ * Brings the persisted index up to date with the folder: a file whose size,
+ * time and metadata are as recorded is reused as it is, one whose content
+ * hash is unchanged likewise; only added and changed files are read,
+ * chunked and tokenized, removed ones dropped. The inverted index is then
+ * rebuilt from every file's stored terms (no text is tokenized twice) and
+ * written as a new generation.
+ */
+export async function buildIndex(options: BuildOptions): Promise<BuiltIndex> {
+  const started = performance.now();
+  const { dir, limits, passageChars } = options;
+  const isFile = (await stat(dir)).isFile();
+  const root = isFile ? dirname(dir) : dir;
+  const walk = await walkFolder(root, limits);
+  const files = isFile ? walk.files.filter((f) => f.path === basename(dir)) : walk.files;
+  const folderProblems: IngestProblem[] = isFile ? walk.problems.filter((p) => p.source === basename(dir)) : [...walk.problems];
+  const metas = FolderMetaTable.parse(await readMetaFiles(walk.files, limits.maxFileBytes, folderProblems), folderProblems);
+
+  const previous = options.previous;
+  const before = new Map(previous?.manifest.files.map((f) => [f.path, f]) ?? []);
+  const previousForward = previous ? await options.store.forward(previous.forwardPath).catch(() => undefined) : undefined;
+  const readable = files.filter((f) => basename(f.path) !== FOLDER_META_FILE && options.readerFor(f.path));
+  const entries: FileEntry[] = [];
+  let filesRead = 0;
+  let passagesSoFar = 0;
+  let lastProgress = performance.now();
+  const report = (done: number) => {
+    const elapsedMs = performance.now() - started;
+    const rate = filesRead / Math.max(0.001, elapsedMs / 1000);
+    const left = readable.length - done;
+    options.onProgress?.({ filesDone: done, filesTotal: readable.length, filesRead, passages: passagesSoFar, elapsedMs, rate, etaMs: rate > 0 ? (left / rate) * 1000 : 0 });
+  };
+
+  for (const [i, file] of readable.entries()) {
+    const meta = metas.for(file.path);
+    const shape = JSON.stringify([PIPELINE_VERSION, passageChars, meta]);
+    const old = before.get(file.path);
+    const entry = await refresh(file, shape, old, previous, previousForward, options, meta);
+    if (entry.read) filesRead++;
+    passagesSoFar += entry.passages.length;
+    entries.push(entry);
+    if (performance.now() - lastProgress >= (options.progressEveryMs ?? 2000)) {
+      lastProgress = performance.now();
+      report(i + 1);
+    }
+    await yieldToLoop();
+  }
+  report(readable.length);
+
+  const changed =
+    !previous || filesRead > 0 || entries.length !== previous.manifest.files.length || JSON.stringify(folderProblems) !== JSON.stringify(previous.manifest.problems);
+  if (!changed && previous) {
+    return { ...previous, index: new KnowledgeIndex(previous.passages, previous.lexical, previous.manifest.files.flatMap((f) => f.faqs), countDocs(previous.manifest)), filesRead: 0, filesReused: entries.length, changed: false };
+  }
+  const assembled = assemble(entries, folderProblems);
+  const lexical = LexicalIndex.build(assembled.forward);
+  const manifest: Manifest = {
+    format: INDEX_FORMAT,
+    dir,
+    builtAt: new Date().toISOString(),
+    buildMs: Math.round(performance.now() - started),
+    files: assembled.files,
+    problems: folderProblems,
+  };
+  const forwardPath = await options.store.save(manifest, assembled.passages, lexical, assembled.forward);
+  const faqs = assembled.files.flatMap((f) => f.faqs);
+  return {
+    manifest,
+    passages: assembled.passages,
+    lexical,
+    forwardPath,
+    index: new KnowledgeIndex(assembled.passages, lexical, faqs, countDocs(manifest)),
+    filesRead,
+    filesReused: entries.length - filesRead,
+    changed: true,
+  };
+}
+
+interface FileEntry {
+  readonly file: Omit<ManifestFile, 'first' | 'count'> & { readonly shape: string };
+  readonly passages: readonly KbPassage[];
+  readonly forward: readonly ForwardTerms[];
+  readonly read: boolean;
+}
+
+/** One file, reused from the previous index when unchanged, otherwise read and tokenized. */
+async function refresh(
+  file: WalkedFile,
+  shape: string,
+  old: (ManifestFile & { shape?: string }) | undefined,
+  previous: StoredIndex | undefined,
+  previousForward: PackedForward | undefined,
+  options: BuildOptions,
+  meta: ReturnType<FolderMetaTable['for']>,
+): Promise<FileEntry> {
+  let info;
+  try {
+    info = await stat(file.realPath);
+  } catch (error) {
+    return problemOnly(file, shape, describeFsError(error));
+  }
+  const reusable = old && previous && previousForward && old.shape === shape;
+  const reuse = (o: ManifestFile & { shape?: string }): FileEntry => ({
+    file: { ...o, size: info.size, mtimeMs: info.mtimeMs, shape },
+    passages: previous!.passages.slice(o.first, o.first + o.count),
+    forward: Array.from({ length: o.count }, (_, k) => unpackOne(previousForward!, o.first + k)),
+    read: false,
+  });
+  if (reusable && old.size === info.size && old.mtimeMs === info.mtimeMs) return reuse(old);
+  let bytes: Buffer;
+  try {
+    bytes = await readWalkedFile(file, options.limits.maxFileBytes);
+  } catch (error) {
+    return problemOnly(file, shape, describeFsError(error));
+  }
+  const fingerprint = createHash('sha256').update(shape).update('\0').update(bytes).digest('hex');
+  if (reusable && old.fingerprint === fingerprint) return reuse(old);
+  const reader = options.readerFor(file.path) as Reader;
+  const content = await ingestFile(file.path, bytes, reader, meta, options.passageChars);
+  const forward: ForwardTerms[] = [];
+  for (const [k, p] of content.passages.entries()) {
+    forward.push(forwardTerms(tokenize(p.text), tokenize(p.headingPath.join(' '))));
+    if (k % 64 === 63) await yieldToLoop();
+  }
+  return {
+    file: { path: file.path, fingerprint, size: info.size, mtimeMs: info.mtimeMs, documents: content.documents, faqs: content.faqs, problems: content.problems, shape },
+    passages: content.passages,
+    forward,
+    read: true,
+  };
+}
+
+function problemOnly(file: WalkedFile, shape: string, reason: string): FileEntry {
+  return {
+    file: { path: file.path, fingerprint: '', size: file.size, mtimeMs: 0, documents: 0, faqs: [], problems: [{ source: file.path, reason }], shape },
+    passages: [],
+    forward: [],
+    read: true,
+  };
+}
+
+/** Every file's passages in one list, ids checked across files (the first file, by path, keeps an id). */
+function assemble(entries: readonly FileEntry[], problems: IngestProblem[]) {
+  const passages: KbPassage[] = [];
+  const forward: ForwardTerms[] = [];
+  const files: ManifestFile[] = [];
+  const docOwner = new Map<string, string>();
+  const faqOwner = new Map<string, string>();
+  for (const entry of entries) {
+    const first = passages.length;
+    const fileDocs = new Set<string>();
+    for (const [k, p] of entry.passages.entries()) {
+      const owner = docOwner.get(p.docId);
+      if (owner !== undefined && owner !== entry.file.path) {
+        if (!fileDocs.has(`!${p.docId}`)) problems.push({ source: p.source, reason: `doc_id "${p.docId}" is already used by ${owner}` });
+        fileDocs.add(`!${p.docId}`);
+        continue;
+      }
+      docOwner.set(p.docId, entry.file.path);
+      passages.push(p);
+      forward.push(entry.forward[k] as ForwardTerms);
+    }
+    const faqs: FaqEntry[] = [];
+    for (const faq of entry.file.faqs) {
+      const owner = faqOwner.get(faq.id);
+      if (owner !== undefined || docOwner.has(faq.id)) {
+        problems.push({ source: faq.source, reason: `FAQ id "${faq.id}" is already used by ${owner ?? docOwner.get(faq.id)}` });
+        continue;
+      }
+      faqOwner.set(faq.id, faq.source);
+      faqs.push(faq);
+    }
+    files.push({ ...entry.file, faqs, first, count: passages.length - first });
+  }
+  return { passages, forward: packForward(forward), files };
+}
+
+function countDocs(manifest: Manifest): number {
+  return manifest.files.reduce((n, f) => n + f.documents, 0);
+}
+
+/** The `_kb.yaml` files of the folder, as text (bounded like any file). */
+async function readMetaFiles(files: readonly WalkedFile[], maxBytes: number, problems: IngestProblem[]) {
+  const out: { path: string; text: string }[] = [];
+  for (const file of files) {
+    if (basename(file.path) !== FOLDER_META_FILE) continue;
+    try {
+      out.push({ path: file.path, text: (await readWalkedFile(file, Math.min(maxBytes, 64 * 1024))).toString('utf8') });
+    } catch (error) {
+      problems.push({ source: file.path, reason: describeFsError(error) });
+    }
+  }
+  return out;
+}

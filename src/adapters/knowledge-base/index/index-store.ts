@@ -1,0 +1,142 @@
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FaqEntry, IngestProblem, KbPassage } from '../ingest/blocks.js';
+import { encodeArrays, readArrays } from './array-file.js';
+import type { PackedForward } from './forward-terms.js';
+import { LexicalIndex } from './lexical-index.js';
+
+/** One file of the folder as the persisted index remembers it. */
+export interface ManifestFile {
+  readonly path: string;
+  /** sha256 of its bytes and the settings and folder metadata that shaped its passages. */
+  readonly fingerprint: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** Its passages are `[first, first + count)` of the index's passages. */
+  readonly first: number;
+  readonly count: number;
+  readonly documents: number;
+  readonly faqs: readonly FaqEntry[];
+  readonly problems: readonly IngestProblem[];
+}
+
+export interface Manifest {
+  readonly format: number;
+  /** The folder it was built from (absolute). */
+  readonly dir: string;
+  readonly builtAt: string;
+  readonly buildMs: number;
+  readonly files: readonly ManifestFile[];
+  /** Problems of the folder itself (links leaving it, too many files) and of ids across files. */
+  readonly problems: readonly IngestProblem[];
+}
+
+/** A complete index as loaded from disk. */
+export interface StoredIndex {
+  readonly manifest: Manifest;
+  readonly passages: KbPassage[];
+  readonly lexical: LexicalIndex;
+  /** Where its forward terms are, read only when a rebuild reuses files. */
+  readonly forwardPath: string;
+}
+
+export const INDEX_FORMAT = 1;
+
+/**
+ * The persisted index: each build is written to its own generation folder
+ * and becomes current only when a `CURRENT` file naming it is renamed into
+ * place, after every file of it was written and synced. A crash or kill in
+ * the middle of a build leaves `CURRENT` naming the last complete
+ * generation (or nothing), never half a folder; older generations are
+ * removed once a newer one is current.
+ */
+export class IndexStore {
+  constructor(readonly root: string) {}
+
+  /** The current generation, or undefined when there is none or it cannot be read (then: rebuild). */
+  async load(expectedDir: string): Promise<StoredIndex | undefined> {
+    let name: string;
+    try {
+      name = (await readFile(join(this.root, 'CURRENT'), 'utf8')).trim();
+    } catch {
+      return undefined;
+    }
+    if (!/^gen-[\w.-]+$/.test(name)) return undefined;
+    const dir = join(this.root, name);
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    if (manifest.format !== INDEX_FORMAT || manifest.dir !== expectedDir) return undefined;
+    const passages = JSON.parse(await readFile(join(dir, 'passages.json'), 'utf8')) as KbPassage[];
+    const a = await readArrays(join(dir, 'lexical.bin'));
+    const lexical = new LexicalIndex({
+      termHi: a.termHi as Uint32Array,
+      termLo: a.termLo as Uint32Array,
+      offsets: a.offsets as Uint32Array,
+      postings: a.postings as Uint32Array,
+      tf: a.tf as Uint8Array,
+      lengths: a.lengths as Uint32Array,
+    });
+    if (lexical.passageCount !== passages.length) throw new Error(`${dir}: ${passages.length} passages but ${lexical.passageCount} indexed`);
+    return { manifest, passages, lexical, forwardPath: join(dir, 'forward.bin') };
+  }
+
+  /** Reads a generation's forward terms (for reusing unchanged files). */
+  async forward(path: string): Promise<PackedForward> {
+    const a = await readArrays(path);
+    return {
+      offsets: a.offsets as Uint32Array,
+      lengths: a.lengths as Uint32Array,
+      hi: a.hi as Uint32Array,
+      lo: a.lo as Uint32Array,
+      tf: a.tf as Uint8Array,
+    };
+  }
+
+  /** Writes a new generation and makes it current; returns where its forward terms are. */
+  async save(manifest: Manifest, passages: readonly KbPassage[], lexical: LexicalIndex, forward: PackedForward): Promise<string> {
+    await mkdir(this.root, { recursive: true });
+    const name = `gen-${Date.now()}-${process.pid}`;
+    const dir = join(this.root, name);
+    await mkdir(dir);
+    await writeSynced(join(dir, 'passages.json'), JSON.stringify(passages));
+    await writeSynced(join(dir, 'lexical.bin'), encodeArrays({ ...lexical.arrays }));
+    await writeSynced(join(dir, 'forward.bin'), encodeArrays({ ...forward }));
+    // The manifest last: a generation without one is incomplete by definition.
+    await writeSynced(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const tmp = join(this.root, `CURRENT.${process.pid}.tmp`);
+    await writeSynced(tmp, `${name}\n`);
+    await rename(tmp, join(this.root, 'CURRENT'));
+    await syncDir(this.root);
+    await this.prune(name);
+    return join(dir, 'forward.bin');
+  }
+
+  /** Removes every generation but `keep` (and leftovers of builds that died). */
+  private async prune(keep: string): Promise<void> {
+    for (const entry of await readdir(this.root)) {
+      if (entry !== keep && (entry.startsWith('gen-') || entry.endsWith('.tmp'))) {
+        await rm(join(this.root, entry), { recursive: true, force: true }).catch(() => undefined);
+      }
+    }
+  }
+}
+
+async function writeSynced(path: string, data: string | Buffer): Promise<void> {
+  await writeFile(path, data);
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncDir(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse to sync a folder; the rename is still atomic.
+  } finally {
+    await handle.close();
+  }
+}

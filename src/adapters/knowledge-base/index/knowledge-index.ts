@@ -1,0 +1,148 @@
+import type { RecalledDoc } from '../../../domain/recall-result.js';
+import type { FaqEntry, KbPassage } from '../ingest/blocks.js';
+import { isQuestionWord } from '../question-words.js';
+import { tokenize } from '../zh-tokenizer.js';
+import { FaqMatcher } from './faq-matcher.js';
+import type { LexicalIndex } from './lexical-index.js';
+
+export interface SearchOptions {
+  /** How many documents and entries to return at most. */
+  readonly topK: number;
+  /** Results scoring below this (0..1) are left out. */
+  readonly minScore: number;
+  /** Only these spaces, plus what declares no space; empty: all. */
+  readonly spaces: readonly string[];
+}
+
+/**
+ * What the embedded knowledge base searches: passages (BM25 over words and
+ * bigrams, in typed arrays) and FAQ entries (matched by their best
+ * question), ranked together on one 0..1 scale. Immutable: a rebuild makes a
+ * new one and swaps it in, so a search never sees half of one.
+ */
+export class KnowledgeIndex {
+  readonly faq: FaqMatcher;
+
+  constructor(
+    readonly passages: readonly KbPassage[],
+    readonly lexical: LexicalIndex,
+    readonly faqs: readonly FaqEntry[],
+    /** Documents (not passages) it holds. */
+    readonly documents: number,
+  ) {
+    this.faq = new FaqMatcher(faqs);
+  }
+
+  /**
+   * The best documents and FAQ entries for `query`, each once. A document's
+   * score is the share of the question's topic words (IDF-weighted) its best
+   * passage contains, and lower-ranked documents get that times their BM25
+   * relative to the best, so scores fall with rank; an entry's score is its
+   * best question's similarity to the user's (see `FaqMatcher`).
+   */
+  search(query: string, options: SearchOptions): RecalledDoc[] {
+    const spaces = new Set(options.spaces);
+    const inSpace = (space: string) => spaces.size === 0 || space === '' || spaces.has(space);
+    const found: RecalledDoc[] = [];
+    for (const m of this.faq.match(query, options.topK, (e) => inSpace((this.faqs[e] as FaqEntry).spaceId ?? ''))) {
+      if (m.score < options.minScore) continue;
+      const entry = this.faqs[m.entry] as FaqEntry;
+      found.push({
+        docId: entry.id,
+        spaceId: entry.spaceId ?? '',
+        title: entry.question,
+        url: entry.url ?? '',
+        score: round(m.score),
+        content: entry.answer,
+        kind: 'faq',
+        answer: entry.answer,
+        matchedQuestion: m.question,
+      });
+    }
+    found.push(...this.searchPassages(query, options, inSpace));
+    return found.sort((a, b) => b.score - a.score).slice(0, options.topK);
+  }
+
+  private searchPassages(query: string, options: SearchOptions, inSpace: (space: string) => boolean): RecalledDoc[] {
+    const lexical = this.lexical;
+    if (lexical.passageCount === 0) return [];
+    const terms = [...new Set(tokenize(query))];
+    // Question words (怎么, 什么) say nothing about the topic, and a bigram spelling exactly a word
+    // of the query walks the same postings as the word again: neither is looked up.
+    const words = new Set(terms.filter((t) => t.startsWith('w:')).map((t) => t.slice(2)));
+    const topical = terms.filter((t) => !isQuestionWord(t) && !(t.startsWith('b:') && words.has(t.slice(2))));
+    const ids = (topical.length > 0 ? topical : terms).map((t) => lexical.termId(t)).filter((id) => id >= 0);
+    const lookedUp = this.informative([...new Set(ids)]);
+    const hits = lexical.search(lookedUp, Math.max(options.topK * 8, 32), (p) => inSpace((this.passages[p] as KbPassage).spaceId));
+    const best = hits[0];
+    if (!best) return [];
+    const scale = this.coverage(terms, best.passage, new Set(lookedUp)) / best.score;
+    const out: RecalledDoc[] = [];
+    const seen = new Set<string>();
+    for (const hit of hits) {
+      const p = this.passages[hit.passage] as KbPassage;
+      if (seen.has(p.docId)) continue;
+      seen.add(p.docId);
+      const score = round(Math.min(1, hit.score * scale));
+      if (score < options.minScore) break;
+      out.push({
+        docId: p.docId,
+        spaceId: p.spaceId,
+        title: p.title,
+        url: p.url,
+        score,
+        content: p.text,
+        kind: 'passage',
+        headingPath: p.headingPath,
+        ...(p.page !== undefined ? { page: p.page } : {}),
+      });
+      if (out.length >= options.topK) break;
+    }
+    return out;
+  }
+
+  /**
+   * The distinct query terms worth looking up: a term in over 3% of all
+   * passages (的, 是, common bigrams) walks a long posting list for little
+   * ranking weight. Terms in at most 20 passages are always kept, so small
+   * folders keep every term; when nothing rare is left, the common ones rank.
+   */
+  private informative(ids: readonly number[]): number[] {
+    const limit = Math.max(20, 0.03 * this.lexical.passageCount);
+    const kept = ids.filter((id) => this.lexical.df(id) <= limit);
+    return kept.length > 0 ? kept : [...ids];
+  }
+
+  /**
+   * IDF-weighted share of the query's topic words the passage contains; a
+   * word it segments differently still counts when all of its bigrams are
+   * there. Terms too common to be looked up are not judged; unknown ones are
+   * missing.
+   */
+  private coverage(terms: readonly string[], passage: number, lookedUp: ReadonlySet<number>): number {
+    const lexical = this.lexical;
+    const judged = terms.filter((t) => {
+      const id = lexical.termId(t);
+      return id < 0 || lookedUp.has(id);
+    });
+    const topical = judged.filter((t) => t.startsWith('w:') && !isQuestionWord(t));
+    let total = 0;
+    let found = 0;
+    for (const term of topical.length > 0 ? topical : judged) {
+      const id = lexical.termId(term);
+      const idf = lexical.idf(lexical.df(id));
+      total += idf;
+      if (lexical.contains(id, passage) || this.bigramsIn(term, passage)) found += idf;
+    }
+    return total > 0 ? found / total : 0;
+  }
+
+  private bigramsIn(term: string, passage: number): boolean {
+    const chars = Array.from(term.slice(2));
+    if (!term.startsWith('w:') || chars.length < 2) return false;
+    for (let i = 0; i + 1 < chars.length; i++) if (!this.lexical.contains(this.lexical.termId(`b:${chars[i]}${chars[i + 1]}`), passage)) return false;
+    return true;
+  }
+}
+
+const round = (score: number) => Math.round(score * 1e6) / 1e6;
