@@ -70,8 +70,12 @@ export class EmbeddingsClient {
   async embedPassages(texts: readonly string[], signal: AbortSignal, onBatch?: (start: number, vectors: Float32Array[]) => void): Promise<Float32Array[]> {
     const out: Float32Array[] = new Array(texts.length);
     const size = this.options.batchSize;
-    const failed = new AbortController();
-    const both = AbortSignal.any([signal, failed.signal]);
+    // Stops the queued batches on the caller's abort or the first failure (a plain controller, not AbortSignal.any, see remote-call.ts).
+    const stop = new AbortController();
+    const both = stop.signal;
+    const onAbort = () => stop.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
     const batches: Promise<void>[] = [];
     for (let start = 0; start < texts.length; start += size) {
       const inputs = texts.slice(start, start + size).map((t) => joinPrefix(this.passagePrefix, t));
@@ -89,14 +93,15 @@ export class EmbeddingsClient {
           })
           .catch((error: unknown) => {
             // The first failure stops the batches still queued; they would only fail the same way.
-            if (!failed.signal.aborted) failed.abort(error);
+            if (!stop.signal.aborted) stop.abort(error);
             throw error;
           }),
       );
     }
     const results = await Promise.allSettled(batches);
+    signal.removeEventListener('abort', onAbort);
     signal.throwIfAborted();
-    if (failed.signal.aborted) throw failed.signal.reason;
+    if (stop.signal.aborted) throw stop.signal.reason;
     for (const r of results) if (r.status === 'rejected') throw r.reason;
     return out;
   }
