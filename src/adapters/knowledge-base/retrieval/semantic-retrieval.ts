@@ -162,8 +162,10 @@ export class SemanticRetrieval {
         if (pruned > 0) this.log.info('vector cache pruned', { removed: pruned });
       }
       const first = result.vectors.values().next().value;
-      const index = first ? this.newIndex(first.length) : undefined;
-      index?.addMany([...result.vectors].map(([key, vector]) => ({ key, vector })));
+      const index = first ? this.newIndex(first.length, result.vectors.size) : undefined;
+      // A vector of another dimension (a server that changed under us) would not fit the index; it is left missing.
+      const fitting = [...result.vectors].filter(([, v]) => v.length === first?.length).map(([key, vector]) => ({ key, vector }));
+      await index?.addInChunks(fitting, options.signal);
       return { index, report: { embedded: result.embedded, reused: result.reused, missing: result.missing, ...(result.error ? { error: result.error } : {}) } };
     } finally {
       cache.close();
@@ -178,7 +180,7 @@ export class SemanticRetrieval {
       const result = await embedItems(items, cache, this.embeddings, { signal: options.signal, log: this.log, onProgress: options.onProgress });
       this.noteIndexing(result.error);
       const fitting = [...result.vectors].filter(([, v]) => v.length === index.dims).map(([key, vector]) => ({ key, vector }));
-      index.addMany(fitting);
+      await index.addInChunks(fitting, options.signal);
       return { embedded: result.embedded, reused: result.reused, missing: result.missing, ...(result.error ? { error: result.error } : {}) };
     } finally {
       cache.close();
@@ -186,8 +188,8 @@ export class SemanticRetrieval {
   }
 
   /** An empty index of `dims` dimensions, with the approximate graph when it loaded. */
-  newIndex(dims: number): VectorIndex {
-    return new VectorIndex({ dims, ...(this.createGraph ? { graph: this.createGraph(dims) } : {}) });
+  newIndex(dims: number, initialCapacity = 0): VectorIndex {
+    return new VectorIndex({ dims, initialCapacity, ...(this.createGraph ? { graph: this.createGraph(dims) } : {}) });
   }
 
   /** Makes `index` the one `searchVectors` reads (undefined: none). */
