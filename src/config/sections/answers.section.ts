@@ -19,7 +19,7 @@ export const answersSection = defineSection({
     NO_ANSWER_REPLY: str(),
     NO_RECALL_ASK_MODEL: bool(false),
     // Provisional: to be tuned with `npm run eval` so that direct answers stay right.
-    KB_FAQ_DIRECT_SCORE: num(0, 1, 0.75),
+    KB_FAQ_DIRECT_SCORE: num(0, 1, 0.9),
     KB_FAQ_DIRECT_MARGIN: num(0, 1, 0.1),
     REWRITE_TIMEOUT_MS: int(100, 60_000, 4000),
     REWRITE_MIN_REMAINING_MS: int(0, 600_000, 15_000),

@@ -1,6 +1,6 @@
 import type { FaqEntry } from '../ingest/blocks.js';
 import { isQuestionWord } from '../question-words.js';
-import { tokenize } from '../zh-tokenizer.js';
+import { tokenize as baseTokenize } from '../zh-tokenizer.js';
 import { forwardTerms, packForward } from './forward-terms.js';
 import { LexicalIndex } from './lexical-index.js';
 
@@ -74,21 +74,45 @@ export class FaqMatcher {
     }
     queryNorm = Math.sqrt(queryNorm);
     const candidates = this.index.search(known, Math.max(50, limit * 10), accept ? (q) => accept(this.questionEntry[q] as number) : undefined);
+    // Ranked by BM25 over the questions (it ranks paraphrases better than the cosine: hit@5 0.42
+    // against 0.36 on the shared FAQ set); the best entry's score is its cosine, an absolute
+    // measure of how alike the two questions are, and the others fall with their BM25 from it.
     const querySet = new Set(known);
     const best = new Map<number, FaqMatch>();
-    for (const { passage: q } of candidates) {
-      let dot = 0;
-      for (const id of this.questionTerms[q] as Uint32Array) if (querySet.has(id)) dot += this.weight(id) ** 2;
-      const score = dot / (queryNorm * (this.questionNorm[q] as number) || 1);
+    let scale = 0;
+    for (const { passage: q, score: bm25 } of candidates) {
       const entry = this.questionEntry[q] as number;
-      const seen = best.get(entry);
-      if (!seen || score > seen.score) best.set(entry, { entry, score: Math.min(1, score), question: this.questionText[q] as string });
+      if (best.has(entry)) continue; // its best-ranked question came first
+      if (best.size === 0) scale = this.cosine(q, querySet, queryNorm) / bm25;
+      best.set(entry, { entry, score: Math.min(1, bm25 * scale), question: this.questionText[q] as string });
+      if (best.size >= limit) break;
     }
     return [...best.values()].sort((a, b) => b.score - a.score || a.entry - b.entry).slice(0, limit);
   }
 
-  /** A term's weight: its IDF among the questions; question words (怎么, 如何) weigh little. */
+  private cosine(q: number, querySet: ReadonlySet<number>, queryNorm: number): number {
+    let dot = 0;
+    for (const id of this.questionTerms[q] as Uint32Array) if (querySet.has(id)) dot += this.weight(id) ** 2;
+    return dot / (queryNorm * (this.questionNorm[q] as number) || 1);
+  }
+
+  /** A term's weight: its IDF among the questions (question words such as 怎么 are common, so weigh little). */
   private weight(id: number): number {
     return this.index.idf(this.index.df(id));
   }
 }
+
+
+/**
+ * The tokenizer's words and bigrams plus single CJK characters: questions are
+ * short, and a paraphrase often shares characters where it shares no word
+ * (还 / 还款, 咋 / 怎么样). Measured on the shared FAQ set: hit@5 0.417 with
+ * them against 0.384 without.
+ */
+function tokenize(text: string): string[] {
+  const terms = baseTokenize(text);
+  for (const ch of text.toLowerCase().match(HAN) ?? []) terms.push(`c:${ch}`);
+  return terms;
+}
+
+const HAN = /\p{Script=Han}/gu;
