@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import type { FaqEntry } from '../../src/adapters/knowledge-base/ingest/blocks.js';
+import { FaqMatcher } from '../../src/adapters/knowledge-base/index/faq-matcher.js';
+
+const entry = (id: string, question: string, similar: string[] = []): FaqEntry => ({ id, question, answer: `${id} 的答案`, similar, source: 'faq.jsonl' });
+
+describe('FAQ matching by the best question of each entry', () => {
+  const entries = [
+    entry('vpn', 'VPN 连接不上怎么办', ['远程办公连不上内网', '在家访问不了公司系统', '外网登录 OA 失败', '出差时打不开内网网页', 'EasyConnect 报错']),
+    entry('printer', '打印机卡纸怎么处理', ['打印机夹纸了', '打印出来一半卡住']),
+    entry('password', '如何重置域账号密码', ['忘记开机密码', '密码过期了怎么改']),
+    entry('mail', '邮箱容量满了怎么办', ['收不到邮件提示空间不足']),
+  ];
+  const matcher = new FaqMatcher(entries);
+
+  it('when the user types one of an entry\'s similar questions, then that entry comes first with a score of 1', () => {
+    const [best] = matcher.match('在家访问不了公司系统', 3);
+    expect(entries[best!.entry]?.id).to.equal('vpn');
+    expect(best!.score).to.be.closeTo(1, 1e-9);
+    expect(best!.question).to.equal('在家访问不了公司系统');
+  });
+
+  it('when an entry has many similar questions, then their words do not drown a close wording of another entry', () => {
+    const [best] = matcher.match('打印机夹纸了怎么办', 3);
+    expect(entries[best!.entry]?.id).to.equal('printer');
+    expect(best!.question).to.equal('打印机夹纸了');
+  });
+
+  it('when the user words a question differently, then the score is lower than for the same wording and each entry appears once', () => {
+    const found = matcher.match('密码忘了怎么办', 4);
+    expect(entries[found[0]!.entry]?.id).to.equal('password');
+    expect(found[0]!.score).to.be.below(0.9);
+    expect(new Set(found.map((f) => f.entry)).size).to.equal(found.length);
+    for (let i = 1; i < found.length; i++) expect(found[i]!.score).to.be.at.most(found[i - 1]!.score);
+  });
+
+  it('when nothing of the question is in any entry, then nothing matches', () => {
+    expect(matcher.match('今天食堂吃什么', 3).every((m) => m.score < 0.3)).to.equal(true);
+    expect(matcher.match('', 3)).to.deep.equal([]);
+  });
+
+  it('when a filter excludes entries (another space), then they are not returned', () => {
+    const found = matcher.match('在家访问不了公司系统', 3, (e) => entries[e]?.id !== 'vpn');
+    expect(found.map((f) => entries[f.entry]?.id)).to.not.include('vpn');
+  });
+});
