@@ -32,6 +32,8 @@ export interface LocalKnowledgeBaseOptions {
   /** At most this many files are read (`KB_MAX_FILES`, default 100,000). */
   readonly maxFiles?: number;
   readonly log: LoggerPort;
+  /** Told how every build is getting on (the CLI's progress line). */
+  readonly onProgress?: (p: BuildProgress) => void;
   /** The format readers, by path (tests may pass their own). */
   readonly readerFor?: (path: string) => Reader | undefined;
 }
@@ -72,6 +74,8 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
   /** Problems already logged (source → reason): a file that stays bad is logged once, not at every build. */
   private logged = new Map<string, string>();
   private problems_: readonly IngestProblem[] = [];
+  /** Files read by every build since start (the CLI reports it). */
+  filesReadTotal = 0;
 
   constructor(private readonly options: LocalKnowledgeBaseOptions) {
     this.indexDir = options.indexDir ?? defaultIndexDir(options.dir);
@@ -176,9 +180,11 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
         ...(this.current ? { previous: this.current.stored } : {}),
         onProgress: (p) => {
           onProgress?.(p);
+          this.options.onProgress?.(p);
           if (p.filesDone < p.filesTotal) log.info('knowledge indexing', progressFields(p));
         },
       });
+      this.filesReadTotal += built.filesRead;
       this.use(built, built.index, built.filesRead);
       if (built.changed) log.info('knowledge index built', { dir, ...this.stats_ });
     } catch (error) {
