@@ -11,7 +11,7 @@
  * paraphrase). DATA=random adds isotropic random vectors, the worst case
  * for any approximate index (no structure to exploit).
  *
- *   npm run bench:vector            N=50000 DIMS=1024 QUERIES=300 DATA=clustered|random|both
+ *   npm run bench:vector            N=50000 DIMS=1024 QUERIES=300 LATENT=64 DATA=clustered|random|both
  */
 import { loadavg } from 'node:os';
 import { loadAnnGraphFactory } from '../src/adapters/knowledge-base/retrieval/ann-graph.js';
@@ -23,6 +23,8 @@ const DIMS = Number(process.env.DIMS ?? 1024);
 const QUERIES = Number(process.env.QUERIES ?? 300);
 const EXACT_TIMED = Math.min(QUERIES, 60);
 const DATA = process.env.DATA ?? 'clustered';
+/** Intrinsic dimensions of the clustered data: higher is harder for any approximate index. */
+const LATENT = Number(process.env.LATENT ?? 64);
 
 /** mulberry32: a proper 32-bit generator (an LCG in doubles loses bits past 2^53 and repeats). */
 function generator(seed: number): { uniform: () => number; gauss: () => number } {
@@ -48,7 +50,7 @@ function normalise(v: Float32Array): Float32Array {
 
 function clustered(seed: number): { items: Float32Array[]; queries: Float32Array[] } {
   const { uniform, gauss } = generator(seed);
-  const latent = 64;
+  const latent = LATENT;
   const clusters = 200;
   const projection = Float32Array.from({ length: latent * DIMS }, () => gauss() / Math.sqrt(latent));
   const centres = Array.from({ length: clusters }, () => Float32Array.from({ length: latent }, gauss));
@@ -131,5 +133,5 @@ async function run(name: string, data: { items: Float32Array[]; queries: Float32
 
 console.log(machineInfo());
 console.log(`loadavg at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores: above ~1 another process competes for the CPU)`);
-if (DATA === 'clustered' || DATA === 'both') await run('clustered (64 latent dims, 200 topics)', clustered(1));
+if (DATA === 'clustered' || DATA === 'both') await run(`clustered (${LATENT} latent dims, 200 topics)`, clustered(1));
 if (DATA === 'random' || DATA === 'both') await run('isotropic random', isotropic(2));

@@ -49,7 +49,8 @@ export async function embedItems(
   const toEmbed = [...keyOfText].filter(([, key]) => !found.has(key)).map(([text]) => text);
   const total = keyOfText.size;
 
-  const before = cache.noteModel(client.model);
+  // Recorded only once everything is embedded, so an interrupted re-embedding says so again on the next build.
+  const before = cache.lastModel();
   if (before !== undefined && before !== client.model) {
     log?.info(`embedding model changed from ${before} to ${client.model}: re-embedding ${toEmbed.length} items`, { from: before, to: client.model, items: toEmbed.length });
   }
@@ -75,6 +76,7 @@ export async function embedItems(
     }
   }
 
+  if (error === undefined) cache.noteModel(client.model);
   const vectors = new Map<string, Float32Array>();
   const missing: string[] = [];
   for (const { key, text } of items) {
