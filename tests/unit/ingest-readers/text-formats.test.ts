@@ -83,7 +83,11 @@ describe('format readers: Markdown, text, JSON Lines and the reader table', () =
   });
 
   it('when text is not UTF-8 or the file is empty, then the problem says so', async () => {
-    expect((await read('bin.txt', Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28]))).problems).to.deep.equal([{ source: 'bin.txt', reason: 'not UTF-8 text' }]);
+    // 你好 in GBK, as Excel and Notepad on a Chinese Windows save it.
+    expect((await read('gbk.txt', Buffer.from([0xc4, 0xe3, 0xba, 0xc3]))).problems).to.deep.equal([{ source: 'gbk.txt', reason: 'not UTF-8 text' }]);
+    expect((await read('bin.txt', Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28]))).problems).to.deep.equal([
+      { source: 'bin.txt', reason: 'extension says .txt (plain text) but the content is binary data' },
+    ]);
     expect((await read('e.md', Buffer.alloc(0))).problems).to.deep.equal([{ source: 'e.md', reason: 'empty file' }]);
     expect((await read('blank.jsonl', ' \n\n')).problems).to.deep.equal([{ source: 'blank.jsonl', reason: 'empty file' }]);
   });
@@ -126,6 +130,6 @@ describe('format readers: Markdown, text, JSON Lines and the reader table', () =
     expect((await read('old.doc', 'x')).problems[0]?.reason).to.equal('legacy Office format; save it as .docx/.xlsx/PDF');
     const pk = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(20)]);
     expect((await read('deck.pptx', pk)).problems[0]?.reason).to.equal('PowerPoint files are not read; export the deck as PDF');
-    expect((await read('deck.pptx', 'plain text')).problems[0]?.reason).to.match(/extension says \.pptx but the content is not/);
+    expect((await read('deck.pptx', 'plain text')).problems[0]?.reason).to.equal('extension says .pptx (a PowerPoint deck) but the content is text');
   });
 });

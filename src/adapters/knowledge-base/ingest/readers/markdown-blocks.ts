@@ -1,23 +1,28 @@
 import type { Block } from '../blocks.js';
-import { joinLines } from './reader-support.js';
+import { joinLines } from './cjk-text.js';
 
 /**
- * Markdown body to blocks, line by line in linear time (a regex over the
- * whole text once backtracked cubically on a long line of spaces): ATX and
- * setext headings, paragraphs, `-`/`*`/`+`/`1.` list items, GFM pipe tables,
- * fenced code kept verbatim as a paragraph. Inline links and emphasis are
- * reduced to their text.
+ * Markdown body to blocks, line by line in linear time (no regex that can
+ * backtrack over a long line): ATX and setext headings, paragraphs, list
+ * items, GFM pipe tables, fenced code (kept verbatim as a paragraph),
+ * block quotes (as paragraphs). Inline markup is reduced to its text.
  */
 export function markdownToBlocks(body: string): Block[] {
-  const lines = body.replace(/\r\n?/g, '\n').split('\n');
+  const lines = body.split(/\r?\n/);
   const blocks: Block[] = [];
   let para: string[] = [];
   let item: string[] | undefined;
   const flush = (): void => {
-    if (para.length) pushText(blocks, 'paragraph', joinLines(para));
-    if (item) pushText(blocks, 'list_item', joinLines(item));
-    para = [];
-    item = undefined;
+    if (item) {
+      const text = inline(joinLines(item));
+      if (text) blocks.push({ kind: 'list_item', text });
+      item = undefined;
+    }
+    if (para.length) {
+      const text = inline(joinLines(para));
+      if (text) blocks.push({ kind: 'paragraph', text });
+      para = [];
+    }
   };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
@@ -31,49 +36,52 @@ export function markdownToBlocks(body: string): Block[] {
       flush();
       const code: string[] = [];
       for (i++; i < lines.length && !(lines[i] as string).trim().startsWith(fence[1] as string); i++) code.push(lines[i] as string);
-      if (code.join('').trim()) blocks.push({ kind: 'paragraph', text: code.join('\n').trim() });
+      const text = code.join('\n').trim();
+      if (text) blocks.push({ kind: 'paragraph', text });
       continue;
     }
-    const atx = atxHeading(trimmed);
-    if (atx) {
+    const heading = atxHeading(trimmed);
+    if (heading) {
       flush();
-      pushHeading(blocks, atx.level, atx.text);
+      if (heading.text) blocks.push({ kind: 'heading', level: heading.level, text: inline(heading.text) });
       continue;
     }
-    if (para.length && !item && /^(=+|-+)$/.test(trimmed)) {
-      const text = joinLines(para);
+    if (para.length === 1 && !item && /^(=+|-+)$/.test(trimmed)) {
+      blocks.push({ kind: 'heading', level: trimmed.startsWith('=') ? 1 : 2, text: inline(para[0] as string) });
       para = [];
-      pushHeading(blocks, trimmed.startsWith('=') ? 1 : 2, text);
       continue;
     }
-    if (trimmed.includes('|') && i + 1 < lines.length && TABLE_RULE.test((lines[i + 1] as string).trim())) {
+    if (trimmed.includes('|') && i + 1 < lines.length && isDelimiterRow((lines[i + 1] as string).trim())) {
       flush();
       const header = cells(trimmed);
       const rows: string[][] = [];
-      for (i += 2; i < lines.length && (lines[i] as string).includes('|') && (lines[i] as string).trim(); i++) rows.push(cells((lines[i] as string).trim()));
+      for (i += 2; i < lines.length && (lines[i] as string).trim().includes('|'); i++) rows.push(cells((lines[i] as string).trim()));
       i--;
       blocks.push({ kind: 'table', header, rows });
       continue;
     }
-    const bullet = /^(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$/.exec(trimmed);
-    if (bullet && !/^([-*_])(?:[ \t]*\1){2,}$/.test(trimmed)) {
-      flush();
-      item = [inline(bullet[1] as string)];
-      continue;
-    }
-    if (/^([-*_])(?:[ \t]*\1){2,}$/.test(trimmed)) {
+    if (/^(?:-{3,}|\*{3,}|_{3,})$/.test(trimmed)) {
       flush();
       continue;
     }
-    const quoted = trimmed.replace(/^>+[ \t]?/, '');
-    (item ?? para).push(inline(quoted));
+    const bullet = /^(?:[-*+]|\d{1,9}[.)])[ \t]+/.exec(trimmed);
+    if (bullet) {
+      flush();
+      item = [trimmed.slice(bullet[0].length)];
+      continue;
+    }
+    const quoted = trimmed.startsWith('>') ? trimmed.replace(/^(?:>[ \t]?)+/, '') : trimmed;
+    if (item && /^[ \t]/.test(line)) item.push(quoted);
+    else {
+      if (item) flush();
+      para.push(quoted);
+    }
   }
   flush();
   return blocks;
 }
 
-const TABLE_RULE = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?$/;
-
+/** `## Title ##` → level 2, `Title`; undefined when the line is not a heading. */
 function atxHeading(line: string): { level: number; text: string } | undefined {
   let level = 0;
   while (level < line.length && level < 7 && line[level] === '#') level++;
@@ -83,27 +91,45 @@ function atxHeading(line: string): { level: number; text: string } | undefined {
   let cut = text.length;
   while (cut > 0 && text[cut - 1] === '#') cut--;
   if (cut < text.length && (cut === 0 || /\s/.test(text[cut - 1] as string))) text = text.slice(0, cut).trim();
-  return { level, text: inline(text) };
+  return { level, text };
 }
 
-/** A pipe-table row's cells; `\|` is a literal bar. */
-function cells(row: string): string[] {
-  const inner = row.replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
-  return inner.split(/(?<!\\)\|/).map((c) => inline(c.replace(/\\\|/g, '|').trim()));
+function isDelimiterRow(line: string): boolean {
+  if (!line.includes('-')) return false;
+  const parts = splitRow(line);
+  return parts.length > 0 && parts.every((p) => /^:?-+:?$/.test(p.trim()));
 }
 
-/** Inline Markdown reduced to the words a reader sees; bounded repetitions keep each pass linear on hostile lines. */
+function cells(line: string): string[] {
+  return splitRow(line).map((cell) => inline(cell.trim()));
+}
+
+/** A pipe row's cells: outer pipes optional, `\|` is a literal pipe. */
+function splitRow(line: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string;
+    if (ch === '\\' && line[i + 1] === '|') {
+      current += '|';
+      i++;
+    } else if (ch === '|') {
+      parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  parts.push(current);
+  if (line.startsWith('|')) parts.shift();
+  if (line.endsWith('|') && !line.endsWith('\\|')) parts.pop();
+  return parts;
+}
+
+/** Inline markup to its text: links and images to their text, emphasis and code marks dropped. */
 function inline(text: string): string {
   return text
-    .replace(/!?\[([^\]\n]{0,500})\]\([^()\s]{0,2000}\)/g, '$1')
-    .replace(/\*\*/g, '')
-    .replace(/`([^`\n]{1,500})`/g, '$1');
-}
-
-function pushHeading(blocks: Block[], level: number, text: string): void {
-  if (text) blocks.push({ kind: 'heading', level, text });
-}
-
-function pushText(blocks: Block[], kind: 'paragraph' | 'list_item', text: string): void {
-  if (text) blocks.push({ kind, text });
+    // Each class excludes its own opener so a scan stops at the next try: linear on `[[[[…`.
+    .replace(/!?\[([^[\]\n]*)\]\([^()\n]*\)/g, '$1')
+    .replace(/<[a-zA-Z/][^<>\n]*>/g, '')
+    .replace(/(\*\*|__|~~|`)/g, '')
+    .trim();
 }
