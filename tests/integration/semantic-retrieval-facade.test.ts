@@ -153,4 +153,21 @@ describe('semantic retrieval facade, against fake model servers on port 0', () =
     expect(semantic.searchVectors(new Float32Array(3), 5)).to.deep.equal([]);
     expect((semantic.ready.embeddings as { lastError: string }).lastError).to.match(/3 dimensions, the index 8/);
   });
+  it('when indexing is aborted, then the build rejects with the abort and keeps the batches already paid for', async () => {
+    const { semantic } = build({ EMBEDDINGS_CONCURRENCY: '1' });
+    fake.handle = (_r, i) => (i >= 1 ? { delayMs: 2000, json: {} } : undefined);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('shutting down')), 300);
+    let caught: unknown;
+    try {
+      await semantic.buildVectorIndex(items(texts), dir, { signal: controller.signal });
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as Error).message).to.equal('shutting down');
+    fake.handle = undefined;
+    fake.requests.length = 0;
+    const { report } = await build().semantic.buildVectorIndex(items(texts), dir, { signal: signal() });
+    expect(report).to.deep.include({ reused: 3, embedded: 3 });
+  });
 });
