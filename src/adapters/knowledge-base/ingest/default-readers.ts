@@ -1,7 +1,7 @@
 import type { Reader } from './blocks.js';
-import { bridgeReaderFor } from './text-formats.bridge.js';
+import { readerFor } from './readers/reader-table.js';
 
-/** The readers the service uses, by file path. */
+/** The readers the service uses, by file path (one table, `readers/reader-table.ts`). */
 export function defaultReaderFor(path: string): Reader | undefined {
-  return bridgeReaderFor(path);
+  return readerFor(path);
 }
