@@ -67,7 +67,7 @@ export function zipEntryBytes(bytes: Buffer, entry: ZipEntry, limit: number): Bu
 export function checkOfficeZip(bytes: Buffer, requiredPart: string, kind: string, maxTotal: number): { entries: ZipEntry[] } | { reason: string } {
   const entries = zipEntries(bytes);
   if (!entries) return { reason: `corrupt or truncated ${kind} (no complete ZIP directory)` };
-  if (!entries.some((e) => e.name === requiredPart)) return { reason: `not a ${kind}: the ZIP has no ${requiredPart}` };
+  if (!entries.some((e) => e.name === requiredPart)) return { reason: `${kind} without ${requiredPart} (is it another kind of Office file?)` };
   const total = entries.reduce((sum, e) => sum + e.size, 0);
   if (total > maxTotal) return { reason: `${kind} would expand to ${Math.round(total / 2 ** 20)} MiB; at most ${Math.round(maxTotal / 2 ** 20)} MiB are read` };
   return { entries };
