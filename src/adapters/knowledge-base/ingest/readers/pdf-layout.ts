@@ -65,11 +65,13 @@ const EDGE = 2;
 
 /**
  * Drops running headers and footers: a line among the first or last two of
- * a page that recurs (digits aside) on at least 3 pages and 60% of them,
+ * a page that recurs (digits aside, at the same height) on at least 3 pages
+ * and 60% of them,
  * and a page number alone at a page's edge on any page.
  */
 export function dropRunningLines(pages: readonly PdfLine[][]): PdfLine[][] {
-  const key = (line: PdfLine): string => line.text.replace(/\d+/g, '#').replace(/\s+/g, '');
+  // Running lines sit at the same height on every page; body text that happens to repeat does not.
+  const key = (line: PdfLine): string => `${Math.round(line.y / 3)}@${line.text.replace(/\d+/g, '#').replace(/\s+/g, '')}`;
   const edges = (lines: readonly PdfLine[]): PdfLine[] => [...lines.slice(0, EDGE), ...lines.slice(Math.max(EDGE, lines.length - EDGE))];
   const counts = new Map<string, number>();
   for (const lines of pages) for (const k of new Set(edges(lines).map(key))) counts.set(k, (counts.get(k) ?? 0) + 1);
