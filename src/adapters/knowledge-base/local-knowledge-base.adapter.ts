@@ -9,6 +9,7 @@ import type { IngestProblem, Reader } from './ingest/blocks.js';
 import { buildIndex, type BuildProgress, type BuiltIndex } from './index/index-builder.js';
 import { IndexStore, type StoredIndex } from './index/index-store.js';
 import { KnowledgeIndex } from './index/knowledge-index.js';
+import { TokenizePool } from './index/tokenize-pool.js';
 import { defaultReaderFor } from './ingest/default-readers.js';
 
 export interface LocalKnowledgeBaseOptions {
@@ -76,6 +77,8 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
   private problems_: readonly IngestProblem[] = [];
   /** Files read by every build since start (the CLI reports it). */
   filesReadTotal = 0;
+  /** Started with the first build that reads a file, and kept (its threads are unref'd). */
+  private tokenizer: TokenizePool | undefined;
 
   constructor(private readonly options: LocalKnowledgeBaseOptions) {
     this.indexDir = options.indexDir ?? defaultIndexDir(options.dir);
@@ -147,6 +150,8 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
 
   close(): void {
     this.watcher?.close();
+    void this.tokenizer?.close();
+    this.tokenizer = undefined;
   }
 
   private async start(): Promise<void> {
@@ -177,6 +182,7 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
         passageChars: this.options.passageChars,
         limits: { maxFileBytes: this.options.maxFileBytes ?? 32 * 1024 * 1024, maxFiles: this.options.maxFiles ?? 100_000 },
         readerFor: this.options.readerFor ?? defaultReaderFor,
+        tokenizer: (this.tokenizer ??= new TokenizePool()),
         ...(this.current ? { previous: this.current.stored } : {}),
         onProgress: (p) => {
           onProgress?.(p);

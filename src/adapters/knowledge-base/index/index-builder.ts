@@ -6,11 +6,13 @@ import type { FaqEntry, IngestProblem, KbPassage, Reader } from '../ingest/block
 import { FOLDER_META_FILE, FolderMetaTable } from '../ingest/folder-meta.js';
 import { describeFsError, readWalkedFile, walkFolder, type WalkedFile, type WalkLimits } from '../ingest/folder-walker.js';
 import { ingestFile } from '../ingest/ingest-file.js';
-import { tokenize } from '../zh-tokenizer.js';
-import { forwardTerms, packForward, unpackOne, type ForwardTerms, type PackedForward } from './forward-terms.js';
+import { packForward, unpackOne, type ForwardTerms, type PackedForward } from './forward-terms.js';
 import { type IndexStore, INDEX_FORMAT, type Manifest, type ManifestFile, type StoredIndex } from './index-store.js';
 import { KnowledgeIndex } from './knowledge-index.js';
-import { LexicalIndex } from './lexical-index.js';
+import type { TokenizePool } from './tokenize-pool.js';
+
+/** Files read at once. */
+const IN_FLIGHT = 4;
 
 /** Progress of a build, for the log line and the CLI. */
 export interface BuildProgress {
@@ -32,6 +34,8 @@ export interface BuildOptions {
   readonly passageChars: number;
   readonly limits: WalkLimits;
   readonly readerFor: (path: string) => Reader | undefined;
+  /** Tokenizes passages (on worker threads). */
+  readonly tokenizer: TokenizePool;
   /** The index in use, whose unchanged files are reused instead of read again. */
   readonly previous?: StoredIndex;
   readonly onProgress?: (progress: BuildProgress) => void;
@@ -73,7 +77,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuiltIndex> {
   const before = new Map(previous?.manifest.files.map((f) => [f.path, f]) ?? []);
   const previousForward = previous ? await options.store.forward(previous.forwardPath).catch(() => undefined) : undefined;
   const readable = files.filter((f) => basename(f.path) !== FOLDER_META_FILE && options.readerFor(f.path));
-  const entries: FileEntry[] = [];
+  const entries: FileEntry[] = new Array<FileEntry>(readable.length);
   let filesRead = 0;
   let passagesSoFar = 0;
   let lastProgress = performance.now();
@@ -84,20 +88,28 @@ export async function buildIndex(options: BuildOptions): Promise<BuiltIndex> {
     options.onProgress?.({ filesDone: done, filesTotal: readable.length, filesRead, passages: passagesSoFar, elapsedMs, rate, etaMs: rate > 0 ? (left / rate) * 1000 : 0 });
   };
 
+  // A few files in flight: one is parsed here while the threads tokenize the others.
+  const inFlight = new Set<Promise<void>>();
+  let done = 0;
   for (const [i, file] of readable.entries()) {
     const meta = metas.for(file.path);
     const shape = JSON.stringify([PIPELINE_VERSION, passageChars, meta]);
-    const old = before.get(file.path);
-    const entry = await refresh(file, shape, old, previous, previousForward, options, meta);
-    if (entry.read) filesRead++;
-    passagesSoFar += entry.passages.length;
-    entries.push(entry);
-    if (performance.now() - lastProgress >= (options.progressEveryMs ?? 2000)) {
-      lastProgress = performance.now();
-      report(i + 1);
-    }
+    const task = refresh(file, shape, before.get(file.path), previous, previousForward, options, meta).then((entry) => {
+      entries[i] = entry;
+      if (entry.read) filesRead++;
+      passagesSoFar += entry.passages.length;
+      done++;
+      if (performance.now() - lastProgress >= (options.progressEveryMs ?? 2000)) {
+        lastProgress = performance.now();
+        report(done);
+      }
+    });
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+    if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
     await yieldToLoop();
   }
+  await Promise.all(inFlight);
   report(readable.length);
 
   const changed =
@@ -106,7 +118,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuiltIndex> {
     return { ...previous, index: new KnowledgeIndex(previous.passages, previous.lexical, previous.manifest.files.flatMap((f) => f.faqs), countDocs(previous.manifest)), filesRead: 0, filesReused: entries.length, changed: false };
   }
   const assembled = assemble(entries, folderProblems);
-  const lexical = LexicalIndex.build(assembled.forward);
+  const { lexical, forward } = await options.tokenizer.invert(assembled.forward);
   const manifest: Manifest = {
     format: INDEX_FORMAT,
     dir,
@@ -115,7 +127,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuiltIndex> {
     files: assembled.files,
     problems: folderProblems,
   };
-  const forwardPath = await options.store.save(manifest, assembled.passages, lexical, assembled.forward);
+  const forwardPath = await options.store.save(manifest, assembled.passages, lexical, forward);
   const faqs = assembled.files.flatMap((f) => f.faqs);
   return {
     manifest,
@@ -170,11 +182,7 @@ async function refresh(
   if (reusable && old.fingerprint === fingerprint) return reuse(old);
   const reader = options.readerFor(file.path) as Reader;
   const content = await ingestFile(file.path, bytes, reader, meta, options.passageChars);
-  const forward: ForwardTerms[] = [];
-  for (const [k, p] of content.passages.entries()) {
-    forward.push(forwardTerms(tokenize(p.text), tokenize(p.headingPath.join(' '))));
-    if (k % 64 === 63) await yieldToLoop();
-  }
+  const forward = await options.tokenizer.forward(content.passages);
   return {
     file: { path: file.path, fingerprint, size: info.size, mtimeMs: info.mtimeMs, documents: content.documents, faqs: content.faqs, problems: content.problems, shape },
     passages: content.passages,

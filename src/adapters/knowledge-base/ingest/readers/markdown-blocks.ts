@@ -36,8 +36,10 @@ export function markdownToBlocks(body: string): Block[] {
       flush();
       const code: string[] = [];
       for (i++; i < lines.length && !(lines[i] as string).trim().startsWith(fence[1] as string); i++) code.push(lines[i] as string);
-      const text = code.join('\n').trim();
-      if (text) blocks.push({ kind: 'paragraph', text });
+      // The fences stay: the passage is quoted as code, and the extractive answer keeps a code
+      // block with the sentence that introduces it ("在 location 中加上：").
+      const body = code.join('\n').replace(/^\n+|\s+$/g, '');
+      if (body.trim()) blocks.push({ kind: 'paragraph', text: `${fence[1]}\n${body}\n${fence[1]}` });
       continue;
     }
     const heading = atxHeading(trimmed);

@@ -1,0 +1,138 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { KbPassage } from '../ingest/blocks.js';
+import { tokenize } from '../zh-tokenizer.js';
+import { forwardTerms, type ForwardTerms, type PackedForward, unpackOne } from './forward-terms.js';
+import { type LexicalArrays, LexicalIndex } from './lexical-index.js';
+
+/** Passages per message to a thread: big enough to amortise the message, small enough to share a big file. */
+const BATCH = 500;
+
+/**
+ * Tokenizes passages on worker threads. Tokenizing (ICU word segmentation
+ * above all) is most of an index build, and on the main thread it would
+ * delay every call the service answers meanwhile; here it runs on up to
+ * `size` other cores. When a worker cannot be started (a stripped-down
+ * runtime), the pool tokenizes in this thread instead, yielding between tasks.
+ */
+export class TokenizePool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly waiting: (() => void)[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- replies differ by task; each caller knows its own
+  private readonly pending = new Map<number, { resolve: (reply: any) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
+  private broken = false;
+
+  constructor(size = Math.max(1, Math.min(4, availableParallelism()))) {
+    try {
+      for (let i = 0; i < size; i++) {
+        const worker = startWorker();
+        worker.unref();
+        worker.on('message', (m: { id: number; error?: string }) => {
+          const p = this.pending.get(m.id);
+          this.pending.delete(m.id);
+          this.release(worker);
+          if (m.error === undefined) p?.resolve(m);
+          else p?.reject(new Error(`tokenizer: ${m.error}`));
+        });
+        worker.on('error', (error) => this.fail(error));
+        this.workers.push(worker);
+        this.idle.push(worker);
+      }
+    } catch {
+      this.broken = true;
+    }
+  }
+
+  /** The passages' forward terms, in order (a large file is split across the threads). */
+  async forward(passages: readonly KbPassage[]): Promise<ForwardTerms[]> {
+    const batches: KbPassage[][] = [];
+    for (let i = 0; i < passages.length; i += BATCH) batches.push(passages.slice(i, i + BATCH));
+    return (await Promise.all(batches.map((b) => this.batch(b)))).flat();
+  }
+
+  private async batch(passages: readonly KbPassage[]): Promise<ForwardTerms[]> {
+    const texts = passages.map((p) => p.text);
+    const headings = passages.map((p) => p.headingPath.join(' '));
+    const worker = this.broken ? undefined : await this.acquire();
+    if (worker && !this.broken) {
+      try {
+        const id = this.nextId++;
+        const { packed } = await new Promise<{ packed: PackedForward }>((resolve, reject) => {
+          this.pending.set(id, { resolve, reject });
+          worker.postMessage({ id, texts, headings });
+        });
+        return passages.map((_, i) => unpackOne(packed, i));
+      } catch {
+        // The thread died: this batch is tokenized here, like every later one.
+      }
+    }
+    const out: ForwardTerms[] = [];
+    for (const [i, t] of texts.entries()) {
+      out.push(forwardTerms(tokenize(t), tokenize(headings[i] as string)));
+      if (i % 64 === 63) await new Promise((r) => setImmediate(r));
+    }
+    return out;
+  }
+
+  /**
+   * The inverted index of `forward`, built on a thread; `forward` is handed
+   * over (its buffers move there and back), so use the one returned.
+   */
+  async invert(forward: PackedForward): Promise<{ lexical: LexicalIndex; forward: PackedForward }> {
+    const worker = this.broken ? undefined : await this.acquire();
+    if (worker && !this.broken) {
+      const copy = { ...forward, offsets: forward.offsets.slice(), lengths: forward.lengths.slice(), hi: forward.hi.slice(), lo: forward.lo.slice(), tf: forward.tf.slice() };
+      try {
+        const id = this.nextId++;
+        const reply = await new Promise<{ arrays: LexicalArrays; forward: PackedForward }>((resolve, reject) => {
+          this.pending.set(id, { resolve, reject });
+          worker.postMessage({ id, invert: copy }, [copy.offsets.buffer, copy.lengths.buffer, copy.hi.buffer, copy.lo.buffer, copy.tf.buffer] as ArrayBuffer[]);
+        });
+        return { lexical: new LexicalIndex(reply.arrays), forward: reply.forward };
+      } catch {
+        // The thread died: inverted here instead.
+      }
+    }
+    return { lexical: LexicalIndex.build(forward), forward };
+  }
+
+  /** Stops the threads (tasks still running reject). */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.fail(new Error('tokenizer pool closed'));
+  }
+
+  private acquire(): Promise<Worker | undefined> {
+    const worker = this.idle.pop();
+    if (worker) return Promise.resolve(worker);
+    return new Promise((resolve) => this.waiting.push(() => resolve(this.idle.pop())));
+  }
+
+  private release(worker: Worker): void {
+    this.idle.push(worker);
+    this.waiting.shift()?.();
+  }
+
+  private fail(error: Error): void {
+    this.broken = true;
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+    // Whoever waits for a worker now tokenizes in this thread.
+    for (const w of this.waiting.splice(0)) w();
+  }
+}
+
+/**
+ * The worker runs the compiled `.js` beside this file in production; from
+ * the TypeScript source (tests, `tsx`), it registers tsx first — a worker does
+ * not inherit the parent's module hooks on Node 20.
+ */
+function startWorker(): Worker {
+  const entry = new URL(import.meta.url.endsWith('.ts') ? './tokenize.worker.ts' : './tokenize.worker.js', import.meta.url);
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(boot, { eval: true });
+}

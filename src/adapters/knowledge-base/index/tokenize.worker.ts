@@ -1,0 +1,41 @@
+/**
+ * A tokenizer thread of `TokenizePool`: passages' text and heading paths in,
+ * their hashed forward terms out (the buffers transferred, not copied).
+ */
+import { parentPort } from 'node:worker_threads';
+import { tokenize } from '../zh-tokenizer.js';
+import { forwardTerms, packForward, type PackedForward } from './forward-terms.js';
+import { LexicalIndex } from './lexical-index.js';
+
+interface Task {
+  readonly id: number;
+  readonly texts: readonly string[];
+  readonly headings: readonly string[];
+}
+
+interface Invert {
+  readonly id: number;
+  readonly invert: PackedForward;
+}
+
+const buffersOf = (arrays: object) => Object.values(arrays).map((a: Uint32Array) => a.buffer) as ArrayBuffer[];
+
+parentPort?.on('message', (task: Task | Invert) => {
+  if ('invert' in task) {
+    // Inverting tens of millions of postings takes a second or more: not on the thread that answers calls.
+    try {
+      const arrays = { ...LexicalIndex.build(task.invert).arrays };
+      parentPort?.postMessage({ id: task.id, arrays, forward: task.invert }, [...buffersOf(arrays), ...buffersOf(task.invert)]);
+    } catch (error) {
+      parentPort?.postMessage({ id: task.id, error: (error as Error).message });
+    }
+    return;
+  }
+  try {
+    const packed = packForward(task.texts.map((text, i) => forwardTerms(tokenize(text), tokenize(task.headings[i] ?? ''))));
+    const buffers = [packed.offsets.buffer, packed.lengths.buffer, packed.hi.buffer, packed.lo.buffer, packed.tf.buffer] as ArrayBuffer[];
+    parentPort?.postMessage({ id: task.id, packed }, buffers);
+  } catch (error) {
+    parentPort?.postMessage({ id: task.id, error: (error as Error).message });
+  }
+});
