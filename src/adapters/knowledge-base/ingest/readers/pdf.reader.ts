@@ -18,7 +18,10 @@ const FONT_DIR = join(PDFJS_DIR, 'standard_fonts') + '/';
  * carries its 1-based page. The title is the PDF's own Title unless it is a
  * producer's placeholder, else its first heading, else its first line.
  */
-export const readPdf: Reader = async ({ path, bytes }): Promise<ReaderOutput> => {
+export const readPdf: Reader = (file) => readPdfPages(file, MAX_PDF_PAGES);
+
+/** `readPdf` with another page limit (tests). */
+export async function readPdfPages({ path, bytes }: { readonly path: string; readonly bytes: Buffer }, maxPages: number): Promise<ReaderOutput> {
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const task = getDocument({
     // pdfjs takes ownership of (detaches) the buffer it is given: hand it a copy.
@@ -41,8 +44,8 @@ export const readPdf: Reader = async ({ path, bytes }): Promise<ReaderOutput> =>
       return onlyProblem(path, `corrupt or truncated PDF: ${errorLine(error)}`);
     }
     const problems: IngestProblem[] = [];
-    const pageCount = Math.min(pdf.numPages, MAX_PDF_PAGES);
-    if (pdf.numPages > MAX_PDF_PAGES) problems.push({ source: path, reason: `PDF has ${pdf.numPages} pages; only the first ${MAX_PDF_PAGES} were read` });
+    const pageCount = Math.min(pdf.numPages, maxPages);
+    if (pdf.numPages > maxPages) problems.push({ source: path, reason: `PDF has ${pdf.numPages} pages; only the first ${maxPages} were read` });
     const pages: PdfLine[][] = [];
     for (let n = 1; n <= pageCount; n++) {
       try {
@@ -62,7 +65,7 @@ export const readPdf: Reader = async ({ path, bytes }): Promise<ReaderOutput> =>
   } finally {
     await task.destroy();
   }
-};
+}
 
 /** The Title entry, unless it is a placeholder a producer writes ("Microsoft Word - x.docx", "Untitled"). */
 function ownTitle(value: unknown): string | undefined {

@@ -27,8 +27,9 @@ export interface SheetOutput {
  * A sheet as the index needs it. The first non-empty row is the header. A
  * sheet with a question and an answer column is an FAQ sheet: one entry per
  * row. Any other sheet is one document, one paragraph per row written as
- * `header: value` pairs joined by `；`, so a row keeps its columns' meaning
- * and the chunker keeps rows whole.
+ * `header: value` pairs joined by `，`, so a row keeps its columns' meaning;
+ * each row is a passage of its own (`passagePerBlock`), and quoted whole
+ * (a `；` would let the extractive answer quote one cell of it).
  */
 export function sheetToOutput(path: string, title: string, sheet: SheetRows): SheetOutput {
   const rows = sheet.rows.filter((r) => r.cells.some((c) => c.trim()));
@@ -41,10 +42,10 @@ export function sheetToOutput(path: string, title: string, sheet: SheetRows): Sh
   const where = (n: number): string => (sheet.sheet === undefined ? `${path}:${n}` : `${path}#${sheet.sheet}!${n}`);
   if (q < 0 || a < 0) {
     const blocks = body
-      .map((r) => r.cells.map((c, i) => [header[i] ?? `列${i + 1}`, c.trim()] as const).filter(([, v]) => v).map(([h, v]) => `${h}: ${v}`).join('；'))
+      .map((r) => r.cells.map((c, i) => [header[i] ?? `列${i + 1}`, c.trim()] as const).filter(([, v]) => v).map(([h, v]) => `${h}: ${v}`).join('，'))
       .filter(Boolean)
       .map((text) => ({ kind: 'paragraph' as const, text }));
-    return { document: blocks.length ? { title, blocks, source: path } : undefined, faqs: [], problems: [] };
+    return { document: blocks.length ? { title, blocks, source: path, passagePerBlock: true } : undefined, faqs: [], problems: [] };
   }
   const [s, id, url, space] = [column(SIMILAR), column(ID), column(URL_COLUMN), column(SPACE)];
   const cell = (cells: readonly string[], i: number): string | undefined => (i < 0 ? undefined : cells[i]?.trim() || undefined);

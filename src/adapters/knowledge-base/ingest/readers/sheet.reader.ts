@@ -5,11 +5,16 @@ import { decodeUtf8, errorLine, fileStem, onlyProblem } from './reader-support.j
 import { MAX_SHEET_ROWS, sheetToOutput, type SheetRows } from './sheet-rows.js';
 import { checkOfficeZip } from './zip-entries.js';
 
+type SheetFile = { readonly path: string; readonly bytes: Buffer };
+
 /** What a workbook may expand to in memory (exceljs holds it whole). */
 const MAX_EXPANDED = 512 * 2 ** 20;
 
 /** Excel `.xlsx`: every sheet with rows is a document, or an FAQ sheet (see `sheetToOutput`). */
-export const readXlsx: Reader = async ({ path, bytes }): Promise<ReaderOutput> => {
+export const readXlsx: Reader = (file) => readXlsxRows(file, MAX_SHEET_ROWS);
+
+/** `readXlsx` with another row limit (tests). */
+export async function readXlsxRows({ path, bytes }: SheetFile, maxRows: number): Promise<ReaderOutput> {
   const zip = checkOfficeZip(bytes, 'xl/workbook.xml', 'Excel workbook', MAX_EXPANDED);
   if ('reason' in zip) return onlyProblem(path, zip.reason);
   const workbook = new ExcelJS.Workbook();
@@ -20,25 +25,32 @@ export const readXlsx: Reader = async ({ path, bytes }): Promise<ReaderOutput> =
   }
   const problems: IngestProblem[] = [];
   const sheets: SheetRows[] = [];
-  let budget = MAX_SHEET_ROWS;
+  let budget = maxRows;
+  let cut = false;
   for (const ws of workbook.worksheets) {
-    if (budget <= 0) break;
     const rows: { n: number; cells: string[] }[] = [];
     ws.eachRow({ includeEmpty: false }, (row, n) => {
-      if (budget-- <= 0) return;
+      if (budget <= 0) {
+        cut = true;
+        return;
+      }
+      budget--;
       const cells: string[] = [];
       for (let c = 1; c <= row.cellCount; c++) cells.push(cellText(row.getCell(c).value));
       rows.push({ n, cells });
     });
     sheets.push({ sheet: ws.name, rows });
   }
-  if (budget < 0) problems.push({ source: path, reason: `more than ${MAX_SHEET_ROWS} rows; only the first ${MAX_SHEET_ROWS} were read` });
+  if (cut) problems.push({ source: path, reason: `more than ${maxRows} rows; only the first ${maxRows} were read` });
   const named = sheets.filter((s) => s.rows.length > 0).length > 1;
   return collectSheets(path, sheets, (s) => (named ? `${fileStem(path)} › ${s.sheet}` : fileStem(path)), problems);
-};
+}
 
 /** CSV: UTF-8 (a BOM is fine); `,`, or `;` / tab when the header line plainly uses it. */
-export const readCsv: Reader = async ({ path, bytes }): Promise<ReaderOutput> => {
+export const readCsv: Reader = (file) => readCsvRows(file, MAX_SHEET_ROWS);
+
+/** `readCsv` with another row limit (tests). */
+export async function readCsvRows({ path, bytes }: SheetFile, maxRows: number): Promise<ReaderOutput> {
   const text = decodeUtf8(bytes);
   if (text === undefined) return onlyProblem(path, 'not UTF-8 text (save the CSV as UTF-8)');
   const problems: IngestProblem[] = [];
@@ -49,7 +61,7 @@ export const readCsv: Reader = async ({ path, bytes }): Promise<ReaderOutput> =>
       relax_column_count: true,
       relax_quotes: true,
       skip_records_with_error: true,
-      to: MAX_SHEET_ROWS + 1,
+      to: maxRows + 1,
       on_skip: (error) => {
         if (problems.length < 100) problems.push({ source: `${path}:${error?.lines ?? '?'}`, reason: `bad CSV record: ${errorLine(error)}` });
       },
@@ -57,14 +69,14 @@ export const readCsv: Reader = async ({ path, bytes }): Promise<ReaderOutput> =>
   } catch (error) {
     return onlyProblem(path, `bad CSV: ${errorLine(error)}`);
   }
-  if (records.length > MAX_SHEET_ROWS) {
-    records = records.slice(0, MAX_SHEET_ROWS);
-    problems.push({ source: path, reason: `more than ${MAX_SHEET_ROWS} rows; only the first ${MAX_SHEET_ROWS} were read` });
+  if (records.length > maxRows) {
+    records = records.slice(0, maxRows);
+    problems.push({ source: path, reason: `more than ${maxRows} rows; only the first ${maxRows} were read` });
   }
   // csv-parse does not say which line a record came from once quoted fields span lines; the record number is close enough for a log.
   const sheet: SheetRows = { rows: records.map((cells, i) => ({ n: i + 1, cells })) };
   return collectSheets(path, [sheet], () => fileStem(path), problems);
-};
+}
 
 function collectSheets(path: string, sheets: readonly SheetRows[], titleOf: (s: SheetRows) => string, problems: IngestProblem[]): ReaderOutput {
   const documents: ReadDocument[] = [];
