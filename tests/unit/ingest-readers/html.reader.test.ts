@@ -49,6 +49,16 @@ describe('HTML reader', () => {
     expect(allText(body.documents[0]?.blocks ?? [])).to.equal('标题\n甲\n乙');
   });
 
+  it('when a table lays out the page (a heading or list in a cell, or one column), then its content is read as flow, not rows', async () => {
+    const layout = await readAs('l.html', '<table><tr><td><h1>网络</h1><p>有线网络说明</p></td><td><ul><li>端口</li></ul></td></tr></table><table><tr><td>单列说明</td></tr></table>');
+    expect(layout.documents[0]?.blocks).to.deep.equal([
+      { kind: 'heading', level: 1, text: '网络' },
+      { kind: 'paragraph', text: '有线网络说明' },
+      { kind: 'list_item', text: '端口' },
+      { kind: 'paragraph', text: '单列说明' },
+    ]);
+  });
+
   it('when the canonical link is relative or not http(s), then there is no URL; an empty <title> falls back to the first <h1>', async () => {
     for (const href of ['/it/wifi', 'javascript:alert(1)', 'ftp://x.example/a']) {
       const { documents } = await readAs('x.html', `<head><title></title><link rel="canonical" href="${href}"></head><body><h2>小节</h2><h1>主标题</h1><p>x</p></body>`);

@@ -5,7 +5,7 @@ import { collapseHtmlWhitespace } from './cjk-text.js';
 
 /** Never content: scripts and page chrome (navigation, header, footer, side bars). */
 const DROPPED = new Set(['script', 'style', 'noscript', 'template', 'nav', 'header', 'footer', 'aside', 'head', 'svg', 'iframe', 'object', 'button', 'select', 'dialog']);
-const BLOCK = new Set(['p', 'div', 'section', 'blockquote', 'pre', 'dd', 'dt', 'dl', 'figure', 'figcaption', 'address', 'ul', 'ol', 'form', 'fieldset', 'details', 'summary', 'center', 'hr', 'caption', 'main', 'article', 'body', 'html']);
+const BLOCK = new Set(['table', 'tbody', 'thead', 'tfoot', 'tr', 'td', 'th', 'p', 'div', 'section', 'blockquote', 'pre', 'dd', 'dt', 'dl', 'figure', 'figcaption', 'address', 'ul', 'ol', 'form', 'fieldset', 'details', 'summary', 'center', 'hr', 'caption', 'main', 'article', 'body', 'html']);
 const HEADING = /^h([1-6])$/;
 /** `<br>` inside collected text, turned into `\n` after white space is collapsed. */
 const BR = '\u2028';
@@ -102,7 +102,7 @@ function collect(nodes: readonly ChildNode[]): Block[] {
       flush();
       const text = collapseHtmlWhitespace(rawText(node.children)).replace(/\n/g, ' ');
       if (text) blocks.push({ kind: 'heading', level: Number(heading[1]), text });
-    } else if (node.name === 'table') {
+    } else if (node.name === 'table' && !isLayoutTable(node)) {
       flush();
       const table = tableBlock(node);
       if (table) blocks.push(table);
@@ -119,6 +119,20 @@ function collect(nodes: readonly ChildNode[]): Block[] {
   }
   flush();
   return blocks;
+}
+
+/**
+ * A table used to lay out a page (old wiki exports put the whole page in
+ * one): a cell holds headings, lists or another table, or there is only one
+ * column. Its content is read as the page's flow, not as rows.
+ */
+function isLayoutTable(table: Element): boolean {
+  let columns = 0;
+  for (const e of elements(table.children)) {
+    if (HEADING.test(e.name) || e.name === 'ul' || e.name === 'ol' || e.name === 'table') return true;
+    if (e.name === 'tr') columns = Math.max(columns, e.children.filter((c) => c.type === 'tag' && (c.name === 'td' || c.name === 'th')).length);
+  }
+  return columns <= 1;
 }
 
 /** A table's rows (not those of tables nested in its cells); the `<th>` row or else the first row is the header. */
