@@ -1,7 +1,7 @@
 import { SIZES } from './bench-config.js';
 import { THROUGHPUT_ROWS, type ThroughputRun } from './workloads/wrk-sync.workload.js';
 
-/** The floor must use at least this share of one core in a round for that round's ratios to count. */
+/** The floor (and the row compared with it) must use at least this share of one core in a round for that round's ratio to count. */
 export const FLOOR_SATURATED = 0.9;
 
 /** The issue's targets (issue 17), as shares of the floor and of bare Koa in the same round. */
@@ -29,6 +29,13 @@ export function throughputReport(runs: readonly ThroughputRun[]): string {
   const runOf = (key: string, round: number) => runs.find((r) => r.key === key && r.round === round);
   const saturatedRounds = rounds.filter((round) => (runOf('floor', round)?.serverCpuShare ?? 0) >= FLOOR_SATURATED);
   const notes: string[] = [];
+  const starved = THROUGHPUT_ROWS.filter((row) => row.key !== 'floor' && runs.some((r) => r.key === row.key && saturatedRounds.includes(r.round) && r.serverCpuShare < FLOOR_SATURATED));
+  if (starved.length > 0) {
+    notes.push(
+      `In rounds where the floor saturated, ${starved.map((r) => r.key).join(', ')} did not (< ${FLOOR_SATURATED * 100}% of a core: the shared machine took it); ` +
+        'those rounds are left out of their ratios.',
+    );
+  }
   if (saturatedRounds.length < rounds.length) {
     const shares = rounds.map((round) => `${((runOf('floor', round)?.serverCpuShare ?? 0) * 100).toFixed(0)}%`).join(', ');
     notes.push(
@@ -39,11 +46,12 @@ export function throughputReport(runs: readonly ThroughputRun[]): string {
   const header = ['row', 'requests/s (median)', 'range', '× floor', '× Koa', 'server CPU/call', 'server CPU', 'wrk CPU', 'p50 / p99', 'failed', 'target', 'met'];
   const lines = THROUGHPUT_ROWS.map((row) => {
     const mine = runs.filter((r) => r.key === row.key);
+    // A round counts only if both servers had their core: one starved by the shared machine would skew the ratio.
     const ratioTo = (key: string) =>
       saturatedRounds.flatMap((round) => {
         const a = runOf(row.key, round);
         const b = runOf(key, round);
-        return a && b && b.rps > 0 ? [a.rps / b.rps] : [];
+        return a && b && b.rps > 0 && a.serverCpuShare >= FLOOR_SATURATED && b.serverCpuShare >= FLOOR_SATURATED ? [a.rps / b.rps] : [];
       });
     const toFloor = ratioTo('floor');
     const toKoa = ratioTo('koa');
