@@ -21,6 +21,6 @@ describe('format readers: bounded work', () => {
     expect(xlsx.faqs).to.deep.equal([]);
     const csv = await readCsvRows({ path: 'c.csv', bytes: Buffer.from('a,b\n1,2\n3,4\n5,6\n') }, 2);
     expect(csv.problems).to.deep.equal([{ source: 'c.csv', reason: 'more than 2 rows; only the first 2 were read' }]);
-    expect(csv.documents[0]?.blocks).to.deep.equal([{ kind: 'paragraph', text: 'a: 1；b: 2' }]);
+    expect(csv.documents[0]?.blocks).to.deep.equal([{ kind: 'paragraph', text: 'a: 1，b: 2' }]);
   });
 });

@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import { readAs, readFixture } from './fixture-read.js';
 
 const ROWS = [
-  '系统: OA 系统；负责人: 张伟；电话: 8001；备注: 工作日 9:00-18:00',
-  '系统: 邮箱；负责人: 李娜；电话: 8002；备注: 支持 7x24 小时',
-  '系统: VPN；负责人: 王强；电话: 8003',
-  '系统: ERP；负责人: 赵敏；电话: 8004；备注: 月底结账期间响应较慢',
+  '系统: OA 系统，负责人: 张伟，电话: 8001，备注: 工作日 9:00-18:00',
+  '系统: 邮箱，负责人: 李娜，电话: 8002，备注: 支持 7x24 小时',
+  '系统: VPN，负责人: 王强，电话: 8003',
+  '系统: ERP，负责人: 赵敏，电话: 8004，备注: 月底结账期间响应较慢',
 ];
 
 describe('Excel and CSV readers', () => {
@@ -40,10 +40,11 @@ describe('Excel and CSV readers', () => {
       {
         title: 'desk-workbook › 值班表',
         blocks: [
-          { kind: 'paragraph', text: '日期: 2026-12-07；值班人: 张伟；分机: 8001' },
-          { kind: 'paragraph', text: '日期: 2026-12-08；值班人: 李娜；分机: 8002' },
+          { kind: 'paragraph', text: '日期: 2026-12-07，值班人: 张伟，分机: 8001' },
+          { kind: 'paragraph', text: '日期: 2026-12-08，值班人: 李娜，分机: 8002' },
         ],
         source: 'desk-workbook.xlsx',
+        passagePerBlock: true,
       },
     ]);
     expect(faqs).to.deep.equal([
@@ -70,12 +71,12 @@ describe('Excel and CSV readers', () => {
 
   it('when a CSV is tab-separated or has an unclosed quote, then it is still read or named, never thrown', async () => {
     const tabbed = await readAs('t.csv', '名称\t位置\n打印机\t三楼\n');
-    expect(tabbed.documents[0]?.blocks).to.deep.equal([{ kind: 'paragraph', text: '名称: 打印机；位置: 三楼' }]);
+    expect(tabbed.documents[0]?.blocks).to.deep.equal([{ kind: 'paragraph', text: '名称: 打印机，位置: 三楼' }]);
     const broken = await readAs('b.csv', 'a,b\n"1,2\n3,4\n');
     expect(broken.documents).to.deep.equal([]);
     expect(broken.problems).to.deep.equal([{ source: 'b.csv:3', reason: 'bad CSV record: Quote Not Closed: the parsing is finished with an opening quote at line 3' }]);
     // A stray quote inside a field and a row longer than the header are what exported sheets have: read, not refused.
-    expect((await readAs('q.csv', 'a,b\n1,"x"y,2\n')).documents[0]?.blocks).to.deep.equal([{ kind: 'paragraph', text: 'a: 1；b: "x"y；列3: 2' }]);
+    expect((await readAs('q.csv', 'a,b\n1,"x"y,2\n')).documents[0]?.blocks).to.deep.equal([{ kind: 'paragraph', text: 'a: 1，b: "x"y，列3: 2' }]);
     expect((await readAs('h.csv', '只有表头,没有数据\n')).problems).to.deep.equal([{ source: 'h.csv', reason: 'no rows in the sheet' }]);
   });
 

@@ -18,6 +18,8 @@ export interface ReadDocument {
   readonly url?: string;
   readonly spaceId?: string;
   readonly blocks: readonly Block[];
+  /** Each block is a passage of its own, never packed with the next (a sheet's rows: one row, one passage). */
+  readonly passagePerBlock?: boolean;
   /** `file` or `file:line`, relative to `KB_DIR`, for logs. */
   readonly source: string;
 }

@@ -17,7 +17,7 @@ export interface Chunk {
  * fits, otherwise split by rows with its header repeated in every piece, so
  * each piece still says what its columns mean.
  */
-export function chunkBlocks(blocks: readonly Block[], maxChars: number): Chunk[] {
+export function chunkBlocks(blocks: readonly Block[], maxChars: number, passagePerBlock = false): Chunk[] {
   const chunks: Chunk[] = [];
   const path: { level: number; text: string }[] = [];
   let headings: readonly string[] = [];
@@ -52,7 +52,10 @@ export function chunkBlocks(blocks: readonly Block[], maxChars: number): Chunk[]
       case 'list_item': {
         const text = block.kind === 'list_item' ? `- ${block.text.trim()}` : block.text.trim();
         if (!text) break;
-        for (const piece of text.length <= maxChars ? [text] : splitLong(text, maxChars)) add(piece, block.page);
+        for (const piece of text.length <= maxChars ? [text] : splitLong(text, maxChars)) {
+          add(piece, block.page);
+          if (passagePerBlock) flush();
+        }
         break;
       }
       case 'table': {

@@ -60,7 +60,7 @@ function toPassages(path: string, doc: ReadDocument, meta: FolderMeta, passageCh
   const docId = doc.docId ?? (ordinal === undefined ? path : `${path}#${ordinal + 1}`);
   const url = doc.url ?? meta.url ?? '';
   const spaceId = doc.spaceId ?? meta.spaceId ?? '';
-  return chunkBlocks(doc.blocks, passageChars).map((chunk) => {
+  return chunkBlocks(doc.blocks, passageChars, doc.passagePerBlock === true).map((chunk) => {
     // The title heads every path; a first heading that repeats it is not said twice.
     const headings = chunk.headings[0] === title ? chunk.headings.slice(1) : chunk.headings;
     return {
