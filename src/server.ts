@@ -7,6 +7,7 @@ import { asyncChatExtension } from './adapters/http/async-chat.extension.js';
 import { buildHardening } from './adapters/http/hardening.js';
 import { playgroundExtension } from './adapters/http/playground/playground.extension.js';
 import type { ServiceLifecycle } from './adapters/http/service-lifecycle.js';
+import { buildRecords } from './adapters/records/records.factory.js';
 import { REDIS_CONNECTION } from './adapters/store/redis-client.js';
 import { AsyncChatUseCase } from './application/async-chat.use-case.js';
 import type { LoggerPort } from './application/ports/logger.port.js';
@@ -37,16 +38,19 @@ export async function startService(config: Config, overrides: ContainerOverrides
   const container = buildContainer(config, overrides);
   const log = container.get(TOKENS.Logger);
   const redis = container.get(REDIS_CONNECTION);
+  // Turn records feed on the same stream use case; `/ready` shows how writing them fares (never failing it).
+  const records = buildRecords(config, container.get(StreamChatUseCase), log);
   const hardening = buildHardening(config, {
     log,
-    adapters: { knowledge_base: container.get(TOKENS.KnowledgeBase), llm: container.get(TOKENS.Llm) },
+    adapters: { knowledge_base: container.get(TOKENS.KnowledgeBase), llm: container.get(TOKENS.Llm), ...(records ? { turn_records: records.writer } : {}) },
     redis: redis?.client,
   });
+  records?.registerMetrics(hardening.metrics.registry);
   // Absent without ASYNC_PUSH_URL: /chat/async then answers 503 saying so.
   const asyncChat = container.isBound(AsyncChatUseCase) ? container.get(AsyncChatUseCase) : undefined;
   const app = createHttpApp({
-    streamChat: container.get(StreamChatUseCase),
-    syncChat: container.get(SyncChatUseCase),
+    streamChat: records?.streamChat ?? container.get(StreamChatUseCase),
+    syncChat: records?.syncChat ?? container.get(SyncChatUseCase),
     log,
     // Liveness stays 200 while Redis is down (turns are still answered); this shows it.
     health: () => ({ session_store: redis ? { store: 'redis', ...redis.health() } : { store: 'memory', ok: true } }),
@@ -59,6 +63,7 @@ export async function startService(config: Config, overrides: ContainerOverrides
       ...hardening.extensions,
       playgroundExtension({ enabled: config.tools.playgroundEnabled }),
       asyncChatExtension(asyncChat, hardening.turnOptions),
+      ...(records?.extensions ?? []),
     ],
   });
   // A request whose headers or body never finish (a partial body then silence, one byte every
@@ -85,6 +90,7 @@ export async function startService(config: Config, overrides: ContainerOverrides
   /** Frees what outlives the server: the Redis connection, the knowledge folder's watcher. */
   const release = async () => {
     if ('close' in knowledgeBase && typeof knowledgeBase.close === 'function') knowledgeBase.close();
+    await records?.writer.close();
     await redis?.close();
   };
   const { port } = server.address() as AddressInfo;

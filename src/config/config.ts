@@ -5,6 +5,7 @@ import { conversationSection } from './sections/conversation.section.js';
 import { hardeningSection } from './sections/hardening.section.js';
 import { kbSection } from './sections/kb.section.js';
 import { llmSection } from './sections/llm.section.js';
+import { recordsSection } from './sections/records.section.js';
 import { semanticSection } from './sections/semantic.section.js';
 import { serverSection } from './sections/server.section.js';
 import { toolsSection } from './sections/tools.section.js';
@@ -20,6 +21,7 @@ const SECTIONS = {
   hardening: hardeningSection,
   answers: answersSection,
   semantic: semanticSection,
+  records: recordsSection,
 } as const;
 
 /**

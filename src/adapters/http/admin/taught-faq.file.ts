@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** One FAQ entry as the knowledge base's JSON Lines reader takes it. */
+export interface TaughtEntry {
+  readonly id: string;
+  readonly question: string;
+  readonly answer: string;
+  readonly similar: readonly string[];
+}
+
+/** Wordings per entry at most (the reader refuses rows past 200). */
+export const MAX_SIMILAR = 200;
+
+/**
+ * The FAQ file "teach it" writes (`ADMIN_FAQ_FILE`). A new entry is one line
+ * appended with O_APPEND in a single write (a reader sees it whole or not at
+ * all); adding wordings rewrites the file into a temporary one renamed over
+ * it. Edits in this process run one at a time. The index notices the change
+ * through its folder watcher.
+ */
+export class TaughtFaqFile {
+  private last: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly path: string) {}
+
+  add(entry: Omit<TaughtEntry, 'id'>): Promise<TaughtEntry> {
+    return this.serial(async () => {
+      const full: TaughtEntry = { id: `taught-${randomUUID()}`, ...entry };
+      await mkdir(dirname(this.path), { recursive: true });
+      const handle = await open(this.path, 'a');
+      try {
+        const before = (await handle.stat()).size;
+        // A file whose last line lacks its newline would glue the two rows together.
+        const lead = before > 0 && !(await this.endsWithNewline(before)) ? '\n' : '';
+        await handle.write(`${lead}${JSON.stringify(full)}\n`);
+      } finally {
+        await handle.close();
+      }
+      return full;
+    });
+  }
+
+  /** Adds wordings to entry `id`; undefined when no line has that id. */
+  addSimilar(id: string, wordings: readonly string[]): Promise<TaughtEntry | undefined> {
+    return this.serial(async () => {
+      let text: string;
+      try {
+        text = await readFile(this.path, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+      let found: TaughtEntry | undefined;
+      const lines = text.split('\n').map((line) => {
+        if (!line.trim()) return line;
+        let row: Record<string, unknown>;
+        try {
+          row = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return line; // not ours to fix: the reader reports it
+        }
+        if (row.id !== id) return line;
+        const similar = Array.isArray(row.similar) ? (row.similar as string[]) : [];
+        const merged = [...new Set([...similar, ...wordings])].filter((w) => w !== row.question).slice(0, MAX_SIMILAR);
+        found = { ...(row as unknown as TaughtEntry), similar: merged };
+        return JSON.stringify(found);
+      });
+      if (!found) return undefined;
+      // Hidden, so the knowledge folder's walker never reads the half-written copy.
+      const temp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.tmp`);
+      const handle = await open(temp, 'w');
+      try {
+        await handle.write(lines.join('\n'));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, this.path);
+      return found;
+    });
+  }
+
+  private async endsWithNewline(size: number): Promise<boolean> {
+    const handle = await open(this.path, 'r');
+    try {
+      const { buffer } = await handle.read(Buffer.alloc(1), 0, 1, size - 1);
+      return buffer[0] === 0x0a;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.last.then(work, work);
+    this.last = next.catch(() => undefined);
+    return next;
+  }
+}

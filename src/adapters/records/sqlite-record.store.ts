@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { RecordRange, StoredFeedback, StoredTurn } from '../../application/ports/turn-records.port.js';
+import {
+  FEEDBACK_SQL, INSERT_TURN_SQL, MIGRATIONS, SALT_INSERT_SQL, SALT_SELECT_SQL, SCHEMA_VERSION_TABLE, TURNS_SQL, UPSERT_FEEDBACK_SQL,
+  feedbackOfRow, inBusiness, turnOfRow, turnRow, type RecordStore,
+} from './record-store.js';
+
+/** The embedded store: one SQLite file in WAL mode (readers never wait for the writer). */
+export class SqliteRecordStore implements RecordStore {
+  readonly kind = 'sqlite';
+  private db?: Database.Database;
+
+  constructor(private readonly file: string) {}
+
+  async open(): Promise<string> {
+    mkdirSync(dirname(this.file), { recursive: true });
+    const db = new Database(this.file, { timeout: 2000 });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    this.db = db;
+    db.exec(SCHEMA_VERSION_TABLE);
+    db.transaction(() => {
+      const done = new Set(db.prepare('SELECT version FROM schema_version').all().map((r) => (r as { version: number }).version));
+      MIGRATIONS.forEach((sql, i) => {
+        if (done.has(i + 1)) return;
+        db.exec(sql);
+        db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(i + 1, Date.now());
+      });
+      db.prepare(SALT_INSERT_SQL).run(randomBytes(32).toString('hex'));
+    }).immediate();
+    return (db.prepare(SALT_SELECT_SQL).get() as { value: string }).value;
+  }
+
+  async insertTurns(rows: readonly StoredTurn[]): Promise<void> {
+    const db = this.opened();
+    const insert = db.prepare(INSERT_TURN_SQL);
+    db.transaction(() => rows.forEach((r) => insert.run(...turnRow(r))))();
+  }
+
+  async upsertFeedback(f: StoredFeedback): Promise<void> {
+    this.opened().prepare(UPSERT_FEEDBACK_SQL).run(f.turnRef, f.userKey, f.at, f.rating, f.comment ?? null);
+  }
+
+  async turns(range: RecordRange, limit: number): Promise<StoredTurn[]> {
+    const rows = this.opened().prepare(TURNS_SQL).all(range.from, range.to, limit) as Record<string, unknown>[];
+    return inBusiness(rows.map(turnOfRow), range.businessKey);
+  }
+
+  async feedback(range: RecordRange, limit: number): Promise<StoredFeedback[]> {
+    const rows = this.opened().prepare(FEEDBACK_SQL).all(range.from, range.to, limit) as Record<string, unknown>[];
+    return rows.map(feedbackOfRow);
+  }
+
+  async prune(before: number): Promise<number> {
+    const db = this.opened();
+    db.prepare('DELETE FROM feedback WHERE at < ?').run(before);
+    return db.prepare('DELETE FROM turn_records WHERE at < ?').run(before).changes;
+  }
+
+  async close(): Promise<void> {
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  private opened(): Database.Database {
+    if (!this.db) throw new Error('the records database is not open');
+    return this.db;
+  }
+}
