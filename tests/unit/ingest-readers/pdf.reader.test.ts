@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { dropRunningLines, linesToBlocks, pageLines, type PdfLine, type PdfTextItem } from '../../../src/adapters/knowledge-base/ingest/readers/pdf-layout.js';
-import { allText, readFixture } from './fixture-read.js';
+import { allText, readAs, readFixture } from './fixture-read.js';
 
 const run = (str: string, x: number, y: number, size = 12, hasEOL = false): PdfTextItem => ({ str, transform: [size, 0, 0, size, x, y], width: str.length * size * 0.6, height: size, hasEOL });
 const line = (text: string, y: number, page: number, size = 12): PdfLine => ({ text, y, size, page });
@@ -66,7 +66,7 @@ describe('PDF reader', () => {
     expect((await readFixture('bad/image-only.pdf')).problems[0]?.reason).to.equal('no text layer (scanned or image-only PDF)');
     expect((await readFixture('bad/truncated.pdf')).problems[0]?.reason).to.match(/^corrupt or truncated PDF: /);
     const broken = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 0x41)]);
-    const out = await import('./fixture-read.js').then((m) => m.readAs('broken.pdf', broken));
+    const out = await readAs('broken.pdf', broken);
     expect(out.documents).to.deep.equal([]);
     expect(out.problems[0]?.reason).to.match(/^corrupt or truncated PDF: |^no text layer/);
   });

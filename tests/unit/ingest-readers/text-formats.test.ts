@@ -126,10 +126,10 @@ describe('format readers: Markdown, text, JSON Lines and the reader table', () =
     ]);
   });
 
-  it('when a file has a legacy Office or PowerPoint extension, then it is skipped with what to do instead', async () => {
+  it('when a file has a legacy Office extension, or a .pptx is not a deck, then it is skipped with the reason', async () => {
     expect((await read('old.doc', 'x')).problems[0]?.reason).to.equal('legacy Office format; save it as .docx/.xlsx/PDF');
     const pk = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(20)]);
-    expect((await read('deck.pptx', pk)).problems[0]?.reason).to.equal('PowerPoint files are not read; export the deck as PDF');
+    expect((await read('deck.pptx', pk)).problems[0]?.reason).to.equal('corrupt or truncated PowerPoint deck (no complete ZIP directory)');
     expect((await read('deck.pptx', 'plain text')).problems[0]?.reason).to.equal('extension says .pptx (a PowerPoint deck) but the content is text');
   });
 });

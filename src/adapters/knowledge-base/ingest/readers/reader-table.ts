@@ -6,6 +6,7 @@ import { readHtml } from './html.reader.js';
 import { readJsonLines } from './jsonl.reader.js';
 import { readMarkdown } from './markdown.reader.js';
 import { readPdf } from './pdf.reader.js';
+import { readPptx } from './pptx.reader.js';
 import { errorLine, onlyProblem } from './reader-support.js';
 import { readCsv, readXlsx } from './sheet.reader.js';
 import { readText } from './text.reader.js';
@@ -22,7 +23,6 @@ interface Entry {
   readonly format: string;
 }
 
-const POWERPOINT = 'PowerPoint files are not read; export the deck as PDF';
 const LEGACY = 'legacy Office format; save it as .docx/.xlsx/PDF';
 
 const TABLE: Record<string, Entry> = {
@@ -36,7 +36,7 @@ const TABLE: Record<string, Entry> = {
   '.pdf': { read: readPdf, expect: 'pdf', format: 'a PDF' },
   '.docx': { read: readDocx, expect: 'zip', format: 'a Word document' },
   '.xlsx': { read: readXlsx, expect: 'zip', format: 'an Excel workbook' },
-  '.pptx': { read: refuse(POWERPOINT), expect: 'zip', format: 'a PowerPoint deck' },
+  '.pptx': { read: readPptx, expect: 'zip', format: 'a PowerPoint deck' },
   '.doc': { read: refuse(LEGACY), expect: 'any', format: 'a legacy Word file' },
   '.xls': { read: refuse(LEGACY), expect: 'any', format: 'a legacy Excel file' },
   '.ppt': { read: refuse(LEGACY), expect: 'any', format: 'a legacy PowerPoint file' },
