@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { dropRunningLines, linesToBlocks, pageLines, type PdfLine, type PdfTextItem } from '../../../src/adapters/knowledge-base/ingest/readers/pdf-layout.js';
+import { pdfOwnTitle } from '../../../src/adapters/knowledge-base/ingest/readers/pdf.reader.js';
 import { allText, readAs, readFixture } from './fixture-read.js';
 
 const run = (str: string, x: number, y: number, size = 12, hasEOL = false): PdfTextItem => ({ str, transform: [size, 0, 0, size, x, y], width: str.length * size * 0.6, height: size, hasEOL });
@@ -59,6 +60,11 @@ describe('PDF reader', () => {
     expect(kept).to.deep.equal([1, 2, 3, 4].map((p) => `正文第${p}页的内容，公司机密 IT 服务台`));
     // Two pages are too few to call a line a running header.
     expect(dropRunningLines([[line('标题', 800, 1)], [line('标题', 800, 2)]]).flat()).to.have.length(2);
+  });
+
+  it('when the PDF Title is a producer placeholder or a file name, then it is not the title', () => {
+    for (const junk of ['Microsoft Word - VPN指南.docx', 'Untitled', '无标题', 'report.pdf', '   ', 42]) expect(pdfOwnTitle(junk), String(junk)).to.equal(undefined);
+    expect(pdfOwnTitle('  VPN  使用指南 ')).to.equal('VPN 使用指南');
   });
 
   it('when a PDF is encrypted, image-only, truncated or corrupt, then it is a problem naming that, not a throw', async () => {

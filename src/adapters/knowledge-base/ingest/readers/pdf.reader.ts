@@ -61,14 +61,14 @@ export async function readPdfPages({ path, bytes }: { readonly path: string; rea
     if (!pages.some((lines) => lines.length > 0)) return { documents: [], faqs: [], problems: [...problems, { source: path, reason: 'no text layer (scanned or image-only PDF)' }] };
     const blocks = linesToBlocks(dropRunningLines(pages).flat());
     const info = await pdf.getMetadata().then((m) => m.info as Record<string, unknown>, () => ({}) as Record<string, unknown>);
-    return { documents: [{ title: ownTitle(info.Title) ?? firstTitle(blocks), blocks, source: path }], faqs: [], problems };
+    return { documents: [{ title: pdfOwnTitle(info.Title) ?? firstTitle(blocks), blocks, source: path }], faqs: [], problems };
   } finally {
     await task.destroy();
   }
 }
 
 /** The Title entry, unless it is a placeholder a producer writes ("Microsoft Word - x.docx", "Untitled"). */
-function ownTitle(value: unknown): string | undefined {
+export function pdfOwnTitle(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const title = value.replace(/\s+/g, ' ').trim();
   if (!title || title.length > 200) return undefined;

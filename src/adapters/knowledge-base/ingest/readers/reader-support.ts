@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path/posix';
-import type { IngestProblem, ReaderOutput } from '../blocks.js';
+import type { ReaderOutput } from '../blocks.js';
 import { joinLines } from './cjk-text.js';
 
 /** The file name without its extension: the title of last resort. */
@@ -10,10 +10,6 @@ export function fileStem(path: string): string {
 /** A file that yielded nothing but this problem. */
 export function onlyProblem(source: string, reason: string): ReaderOutput {
   return { documents: [], faqs: [], problems: [{ source, reason }] };
-}
-
-export function problem(source: string, reason: string): IngestProblem {
-  return { source, reason };
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

@@ -73,7 +73,7 @@ export async function readCsvRows({ path, bytes }: SheetFile, maxRows: number): 
     records = records.slice(0, maxRows);
     problems.push({ source: path, reason: `more than ${maxRows} rows; only the first ${maxRows} were read` });
   }
-  // csv-parse does not say which line a record came from once quoted fields span lines; the record number is close enough for a log.
+  // Rows are numbered by record, not by line: a quoted cell may span lines, and the record number is the row Excel shows.
   const sheet: SheetRows = { rows: records.map((cells, i) => ({ n: i + 1, cells })) };
   return collectSheets(path, [sheet], () => fileStem(path), problems);
 }
