@@ -1,0 +1,121 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'chai';
+import type { RecordStore } from '../../src/adapters/records/record-store.js';
+import { TurnRecordWriter, type RecordWriterOptions } from '../../src/adapters/records/turn-record-writer.js';
+import type { StoredFeedback, StoredTurn } from '../../src/application/ports/turn-records.port.js';
+import type { TurnRecord } from '../../src/domain/turn-record.js';
+import { CapturingLogger } from '../fakes/capturing-logger.fake.js';
+
+/** A store that can be down (every call rejects) or slow (every call waits). */
+class FlakyStore implements RecordStore {
+  readonly kind = 'fake';
+  readonly rows: StoredTurn[] = [];
+  down = false;
+  delayMs = 0;
+  batches = 0;
+  private async gate() {
+    if (this.delayMs) await sleep(this.delayMs);
+    if (this.down) throw new Error('connection refused');
+  }
+  async open() {
+    await this.gate();
+    return 'salt';
+  }
+  async insertTurns(rows: readonly StoredTurn[]) {
+    await this.gate();
+    this.batches += 1;
+    for (const r of rows) if (!this.rows.some((x) => x.traceId === r.traceId)) this.rows.push(r);
+  }
+  async upsertFeedback(_f: StoredFeedback) {
+    await this.gate();
+  }
+  async turns() {
+    return this.rows;
+  }
+  async feedback() {
+    return [];
+  }
+  async prune() {
+    return 0;
+  }
+  async close() {}
+}
+
+const record = (i: number): TurnRecord => ({
+  at: Date.now(), traceId: `t-${i}`, user: 'u', businessKeys: [], question: `q${i}`, standaloneQuestion: `q${i}`, answer: 'a',
+  answerTruncated: false, answered: true, outcome: 'answered', reason: 'answered', docs: [], durationMs: 1, provider: 'mock',
+});
+
+const OPTIONS: RecordWriterOptions = { buffer: 50, batch: 10, flushMs: 20, user: 'hashed', retentionDays: 90, maxBackoffMs: 100 };
+
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not reached');
+    await sleep(10);
+  }
+}
+
+describe('turn record writer', () => {
+  it('when records arrive, then record() returns at once and they are written in batches, the user hashed', async () => {
+    const store = new FlakyStore();
+    store.delayMs = 200;
+    const writer = new TurnRecordWriter(store, OPTIONS, new CapturingLogger());
+    writer.start();
+    const began = performance.now();
+    for (let i = 0; i < 25; i++) writer.record(record(i));
+    expect(performance.now() - began).to.be.below(20);
+    await until(() => store.rows.length === 25);
+    expect(store.batches).to.be.at.most(4);
+    expect(store.rows[0]!.userKey).to.match(/^[0-9a-f]{32}$/);
+    await writer.close();
+  });
+
+  it('when the database is down and comes back, then the records buffered are caught up, the overflow counted, logged and shown in health', async () => {
+    const store = new FlakyStore();
+    const log = new CapturingLogger();
+    const dropped: number[] = [];
+    const writer = new TurnRecordWriter(store, { ...OPTIONS, onDropped: (n) => dropped.push(n) }, log);
+    writer.start();
+    writer.record(record(0));
+    await until(() => store.rows.length === 1);
+    store.down = true;
+    for (let i = 1; i <= 60; i++) writer.record(record(i));
+    await until(() => log.lines.some((l) => l.message.includes('database write failed')));
+    expect(writer.dropped).to.equal(10);
+    expect(dropped.reduce((a, b) => a + b, 0)).to.equal(10);
+    expect(log.lines.some((l) => l.level === 'warn' && l.message.includes('dropped'))).to.equal(true);
+    const health = await writer.health();
+    expect(health.ok).to.equal(true);
+    expect(health.detail).to.match(/failing \(connection refused\).*dropped 10/);
+    store.down = false;
+    await until(() => store.rows.length === 51);
+    expect(store.rows.map((r) => r.traceId)).to.include.members(['t-1', 't-50']).and.not.include('t-51');
+    expect(log.lines.some((l) => l.message.includes('catching up'))).to.equal(true);
+    expect((await writer.health()).detail).to.match(/^fake ok; queued 0; dropped 10$/);
+    await writer.close();
+  });
+
+  it('when the database is down at start-up, then recording goes on and the records are written once it answers', async () => {
+    const store = new FlakyStore();
+    store.down = true;
+    const writer = new TurnRecordWriter(store, OPTIONS, new CapturingLogger());
+    writer.start();
+    writer.record(record(1));
+    await sleep(100);
+    expect(store.rows).to.have.length(0);
+    store.down = false;
+    await until(() => store.rows.length === 1);
+    await writer.close();
+  });
+
+  it('when the service stops, then close() writes what is queued within its bound', async () => {
+    const store = new FlakyStore();
+    const writer = new TurnRecordWriter(store, { ...OPTIONS, flushMs: 60_000 }, new CapturingLogger());
+    writer.start();
+    await sleep(10);
+    for (let i = 0; i < 5; i++) writer.record(record(i));
+    await writer.close(1000);
+    expect(store.rows).to.have.length(5);
+  });
+});
