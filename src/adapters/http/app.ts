@@ -15,10 +15,14 @@ import { ChatRequestParser } from './request-schema.js';
 
 declare module 'koa' {
   interface Request {
+    // Spelled exactly as @types/koa-bodyparser does (the bench's bare-Koa floor uses that parser),
+    // since two declarations of one property must agree.
+    /* eslint-disable @typescript-eslint/no-empty-object-type */
     /** The parsed JSON body of a chat call (set by the body reader). */
-    body?: unknown;
+    body: {} | null | undefined;
     /** The body as UTF-8 text. */
-    rawBody?: string;
+    rawBody: {} | null | undefined;
+    /* eslint-enable @typescript-eslint/no-empty-object-type */
     /** The body's bytes as received: what a signature is computed over. */
     rawBytes?: Buffer;
   }

@@ -77,7 +77,7 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
   private problems_: readonly IngestProblem[] = [];
   /** Files read by every build since start (the CLI reports it). */
   filesReadTotal = 0;
-  /** Started with the first build that reads a file, and kept (its threads are unref'd). */
+  /** The tokenizer threads of the build running, if any. */
   private tokenizer: TokenizePool | undefined;
 
   constructor(private readonly options: LocalKnowledgeBaseOptions) {
@@ -182,7 +182,7 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
         passageChars: this.options.passageChars,
         limits: { maxFileBytes: this.options.maxFileBytes ?? 32 * 1024 * 1024, maxFiles: this.options.maxFiles ?? 100_000 },
         readerFor: this.options.readerFor ?? defaultReaderFor,
-        tokenizer: (this.tokenizer ??= new TokenizePool()),
+        tokenizer: (this.tokenizer = new TokenizePool()),
         ...(this.current ? { previous: this.current.stored } : {}),
         onProgress: (p) => {
           onProgress?.(p);
@@ -197,6 +197,9 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
       // Keep serving the previous index, if any: a folder mid-rename is no reason to forget everything.
       log.error('knowledge index build failed', { dir, error: (error as Error).message });
     } finally {
+      // The threads go with the build: each holds a heap of its own (hundreds of MB after a large folder).
+      void this.tokenizer?.close();
+      this.tokenizer = undefined;
       this.stats_ = { ...this.stats_, building: false };
     }
   }

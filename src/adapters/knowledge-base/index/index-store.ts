@@ -53,8 +53,22 @@ export const INDEX_FORMAT = 1;
 export class IndexStore {
   constructor(readonly root: string) {}
 
-  /** The current generation, or undefined when there is none or it cannot be read (then: rebuild). */
+  /**
+   * The current generation, or undefined when there is none (then: build).
+   * Another instance sharing the folder may make a newer generation current
+   * and prune this one while it is read: then the new `CURRENT` is read again.
+   */
   async load(expectedDir: string): Promise<StoredIndex | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.loadOnce(expectedDir);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private async loadOnce(expectedDir: string): Promise<StoredIndex | undefined> {
     let name: string;
     try {
       name = (await readFile(join(this.root, 'CURRENT'), 'utf8')).trim();
@@ -102,18 +116,24 @@ export class IndexStore {
     await writeSynced(join(dir, 'forward.bin'), encodeArrays({ ...forward }));
     // The manifest last: a generation without one is incomplete by definition.
     await writeSynced(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const previous = await readFile(join(this.root, 'CURRENT'), 'utf8').then((t) => t.trim(), () => undefined);
     const tmp = join(this.root, `CURRENT.${process.pid}.tmp`);
     await writeSynced(tmp, `${name}\n`);
     await rename(tmp, join(this.root, 'CURRENT'));
     await syncDir(this.root);
-    await this.prune(name);
+    await this.prune(name, previous);
     return join(dir, 'forward.bin');
   }
 
-  /** Removes every generation but `keep` (and leftovers of builds that died). */
-  private async prune(keep: string): Promise<void> {
+  /**
+   * Removes every generation but `keep` and the one it replaced (which a
+   * process that started just before may still be reading), and leftovers of
+   * builds that died.
+   */
+  private async prune(keep: string, previous: string | undefined): Promise<void> {
     for (const entry of await readdir(this.root)) {
-      if (entry !== keep && (entry.startsWith('gen-') || entry.endsWith('.tmp'))) {
+      if (entry === keep || entry === previous) continue;
+      if (entry.startsWith('gen-') || /^CURRENT\.\d+\.tmp$/.test(entry)) {
         await rm(join(this.root, entry), { recursive: true, force: true }).catch(() => undefined);
       }
     }

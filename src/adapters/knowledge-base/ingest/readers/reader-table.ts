@@ -1,14 +1,10 @@
 import { extname } from 'node:path/posix';
 import type { Reader, ReaderOutput } from '../blocks.js';
 import { NOT_UTF8, sniffContent, type ContentKind } from './content-sniff.js';
-import { readDocx } from './docx.reader.js';
 import { readHtml } from './html.reader.js';
 import { readJsonLines } from './jsonl.reader.js';
 import { readMarkdown } from './markdown.reader.js';
-import { readPdf } from './pdf.reader.js';
-import { readPptx } from './pptx.reader.js';
 import { errorLine, onlyProblem } from './reader-support.js';
-import { readCsv, readXlsx } from './sheet.reader.js';
 import { readText } from './text.reader.js';
 
 /**
@@ -24,6 +20,21 @@ interface Entry {
 }
 
 const LEGACY = 'legacy Office format; save it as .docx/.xlsx/PDF';
+
+/**
+ * The readers built on large libraries (pdfjs, mammoth, exceljs) are loaded
+ * when the first such file is read, not at start: importing them all cost
+ * the service about half a second of every start, folder of Markdown or not.
+ */
+const lazy =
+  <K extends string>(load: () => Promise<Record<K, Reader>>, name: K): Reader =>
+  async (file) =>
+    (await load())[name](file);
+const readPdf = lazy(() => import('./pdf.reader.js'), 'readPdf');
+const readDocx = lazy(() => import('./docx.reader.js'), 'readDocx');
+const readPptx = lazy(() => import('./pptx.reader.js'), 'readPptx');
+const readXlsx = lazy(() => import('./sheet.reader.js'), 'readXlsx');
+const readCsv = lazy(() => import('./sheet.reader.js'), 'readCsv');
 
 const TABLE: Record<string, Entry> = {
   '.md': { read: readMarkdown, expect: 'text', format: 'Markdown text' },
