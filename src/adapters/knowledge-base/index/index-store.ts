@@ -111,7 +111,7 @@ export class IndexStore {
     const name = `gen-${Date.now()}-${process.pid}`;
     const dir = join(this.root, name);
     await mkdir(dir);
-    await writeSynced(join(dir, 'passages.json'), JSON.stringify(passages));
+    await writePassages(join(dir, 'passages.json'), passages);
     await writeSynced(join(dir, 'lexical.bin'), encodeArrays({ ...lexical.arrays }));
     await writeSynced(join(dir, 'forward.bin'), encodeArrays({ ...forward }));
     // The manifest last: a generation without one is incomplete by definition.
@@ -137,6 +137,20 @@ export class IndexStore {
         await rm(join(this.root, entry), { recursive: true, force: true }).catch(() => undefined);
       }
     }
+  }
+}
+
+/** The passages as one JSON array, written a thousand at a time: one string of them all would be ~100 MB at 50,000. */
+async function writePassages(path: string, passages: readonly KbPassage[]): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    for (let i = 0; i < passages.length || i === 0; i += 1000) {
+      const part = passages.slice(i, i + 1000).map((p) => JSON.stringify(p)).join(',');
+      await handle.write(`${i === 0 ? '[' : ','}${part}${i + 1000 >= passages.length ? ']' : ''}`);
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,0 +1,66 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { IndexStore } from '../../src/adapters/knowledge-base/index/index-store.js';
+import { LocalKnowledgeBase } from '../../src/adapters/knowledge-base/local-knowledge-base.adapter.js';
+import { CapturingLogger } from '../fakes/capturing-logger.fake.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A real process killed with SIGKILL while it indexes; the next start must not serve half a folder. */
+describe('a kill during indexing', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let indexDir: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kb-kill-'));
+    indexDir = mkdtempSync(join(tmpdir(), 'kb-kill-idx-'));
+    for (let f = 0; f < 40; f++) {
+      const rows = Array.from({ length: 150 }, (_, r) => JSON.stringify({ id: `f${f}-r${r}`, text: `工单 T${f}R${r}：${'打印机、邮箱、VPN 与域账号的常见问题说明。'.repeat(4)}` }));
+      writeFileSync(join(dir, `part-${f}.jsonl`), `${rows.join('\n')}\n`);
+    }
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(indexDir, { recursive: true, force: true });
+  });
+
+  it('when the indexer is killed mid-build, then the next start either uses the last complete index or rebuilds, never a partial one', async () => {
+    // First a complete index, then every file changes and the process bringing the index up to date is killed.
+    const first = new LocalKnowledgeBase({ dir, indexDir, topK: 3, minScore: 0, passageChars: 800, watchDebounceMs: 0, log: new CapturingLogger() });
+    await first.whenReady();
+    first.close();
+    for (let f = 0; f < 40; f++) writeFileSync(join(dir, `part-${f}.jsonl`), `${JSON.stringify({ id: `new-${f}`, text: `新内容 ${f}：会议室投影仪无法连接。` })}\n`, { flag: 'a' });
+    const script = `
+      import { LocalKnowledgeBase } from ${JSON.stringify(join(ROOT, 'src/adapters/knowledge-base/local-knowledge-base.adapter.ts'))};
+      const log = { debug() {}, info(m) { if (m === 'knowledge indexing') process.stdout.write('progress\\n'); }, warn() {}, error() {} };
+      new LocalKnowledgeBase({ dir: process.argv[1], indexDir: process.argv[2], topK: 3, minScore: 0, passageChars: 800, watchDebounceMs: 0, log });
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir, indexDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    // Killed at its first progress line (files are being read) or after 1.5 s, whichever is first.
+    await Promise.race([once(child.stdout, 'data'), new Promise((r) => setTimeout(r, 1500))]);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+
+    const stored = await new IndexStore(indexDir).load(dir);
+    expect(stored, 'the complete index from before the kill').to.not.equal(undefined);
+    if (stored) {
+      // Whatever is current is whole: its manifest accounts for exactly the passages it holds.
+      const counted = stored.manifest.files.reduce((n, f) => n + f.count, 0);
+      expect(stored.passages.length).to.equal(counted);
+      expect(stored.lexical.passageCount).to.equal(counted);
+    }
+    const kb = new LocalKnowledgeBase({ dir, indexDir, topK: 3, minScore: 0, passageChars: 800, watchDebounceMs: 0, log: new CapturingLogger() });
+    await kb.whenReady();
+    await kb.rebuild();
+    kb.close();
+    expect(kb.stats()).to.include({ files: 40, passages: 6040 });
+    const found = await kb.recall({ text: '工单 T39R149', businessKeys: [] }, new AbortController().signal);
+    expect(found.docs[0]?.docId).to.equal('f39-r149');
+  });
+});
