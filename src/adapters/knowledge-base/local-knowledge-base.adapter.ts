@@ -190,6 +190,9 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
           if (p.filesDone < p.filesTotal) log.info('knowledge indexing', progressFields(p));
         },
       });
+      // The threads go before the new index is used: each holds a heap of its own (hundreds of MB after a large folder).
+      await this.tokenizer?.close();
+      this.tokenizer = undefined;
       this.filesReadTotal += built.filesRead;
       this.use(built, built.index, built.filesRead);
       if (built.changed) log.info('knowledge index built', { dir, ...this.stats_ });
@@ -197,7 +200,6 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
       // Keep serving the previous index, if any: a folder mid-rename is no reason to forget everything.
       log.error('knowledge index build failed', { dir, error: (error as Error).message });
     } finally {
-      // The threads go with the build: each holds a heap of its own (hundreds of MB after a large folder).
       void this.tokenizer?.close();
       this.tokenizer = undefined;
       this.stats_ = { ...this.stats_, building: false };
