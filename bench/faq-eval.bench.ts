@@ -1,7 +1,8 @@
 /**
  * Knowledge benchmark: for each shared set (faq-zh, retrieval-zh) builds a
- * temporary KB_DIR in the system's temp folder from the set's knowledge file
- * (read in place, copied only there, removed after), starts the service on it
+ * temporary KB_DIR, KB_INDEX_DIR and DATA_DIR in the system's temp folder, the first from
+ * the set's knowledge file (copied only there; both removed after), so
+ * nothing derived from the data lands in the project; starts the service on it
  * as a child process, waits for `/ready`, and runs the evaluator (`npm run
  * eval`'s code) on the set's queries over HTTP. Prints one Markdown table of
  * the figures with issue 15's targets; per-question reports stay in a temp
@@ -16,7 +17,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -66,12 +67,20 @@ if (!process.env.BENCH_SOURCE && !process.env.BENCH_DIST) {
 const reports = await mkdtemp(join(tmpdir(), 'yishiting-eval-reports-'));
 const tables: { name: string; rows: FigureRow[] }[] = [];
 for (const set of EVAL_SETS) {
-  const kbDir = await mkdtemp(join(tmpdir(), `yishiting-eval-${set.name}-`));
+  // Everything the service writes from this data stays in the temp folder too: the knowledge
+  // (KB_DIR), its persisted index (KB_INDEX_DIR, else ./data/kb-index) and its own files (DATA_DIR:
+  // the turn records of every question).
+  const scratch = await mkdtemp(join(tmpdir(), `yishiting-eval-${set.name}-`));
+  const kbDir = join(scratch, 'kb');
+  const dataDir = join(scratch, 'data');
   let service: ChildServer | undefined;
   try {
+    await mkdir(kbDir);
+    await mkdir(dataDir);
     await copyFile(join(DATA, set.knowledge), join(kbDir, basename(set.knowledge)));
     say(`${set.name}: starting the service on a temporary KB_DIR (${kbDir})`);
-    service = await startChildServer('service', { env: { ...ENV, KB_DIR: kbDir } });
+    const paths = { KB_DIR: kbDir, KB_INDEX_DIR: join(scratch, 'index'), DATA_DIR: dataDir };
+    service = await startChildServer('service', { env: { ...ENV, ...paths } });
     const knowledge = await waitReady(service.url);
     say(`${set.name}: ${knowledge}`);
     const report = await openReport(join(reports, `${set.name}.csv`));
@@ -91,7 +100,7 @@ for (const set of EVAL_SETS) {
     tables.push({ name: set.name, rows: [{ metric: 'knowledge', value: knowledge }, count, ...set.rows(summary)] });
   } finally {
     await service?.stop();
-    await rm(kbDir, { recursive: true, force: true });
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 

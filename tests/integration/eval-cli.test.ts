@@ -96,7 +96,9 @@ describe('eval (the knowledge evaluator)', function () {
     const kb = join(dir, 'kb');
     await mkdir(kb);
     await writeFile(join(kb, 'it.jsonl'), jsonl(KB));
-    service = await startTestService({ LLM_PROVIDER: 'extractive', KB_PROVIDER: 'local', KB_DIR: kb, EXTRACTIVE_DELAY_MS: '0', KB_WATCH_DEBOUNCE_MS: '0', KB_TOP_K: '5', LOG_LEVEL: 'warn' });
+    // The index and the turn records go to the temp folder too, not to the project's ./data.
+    const paths = { KB_DIR: kb, KB_INDEX_DIR: join(dir, 'index'), DATA_DIR: join(dir, 'data') };
+    service = await startTestService({ LLM_PROVIDER: 'extractive', KB_PROVIDER: 'local', ...paths, EXTRACTIVE_DELAY_MS: '0', KB_WATCH_DEBOUNCE_MS: '0', KB_TOP_K: '5', LOG_LEVEL: 'warn' });
     await ready(service.url);
     return service;
   };
