@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import { HttpKnowledgeBase } from './adapters/knowledge-base/http-knowledge-base.adapter.js';
-import { LocalKnowledgeBase } from './adapters/knowledge-base/local-knowledge-base.adapter.js';
+import { defaultIndexDir, LocalKnowledgeBase } from './adapters/knowledge-base/local-knowledge-base.adapter.js';
 import { MockKnowledgeBase } from './adapters/knowledge-base/mock-knowledge-base.adapter.js';
 import { ExtractiveLlm } from './adapters/llm/extractive-llm.adapter.js';
 import { MockLlm } from './adapters/llm/mock-llm.adapter.js';
@@ -47,7 +47,7 @@ const LLM_PROVIDERS: Record<string, (config: Config, log: LoggerPort) => LlmPort
 /** Knowledge-base adapters by `KB_PROVIDER`. */
 const KB_PROVIDERS: Record<string, (config: Config, log: LoggerPort) => KnowledgeBasePort> = {
   mock: () => new MockKnowledgeBase(),
-  local: (c, log) => new LocalKnowledgeBase({ ...c.kb, log }),
+  local: (c, log) => new LocalKnowledgeBase({ ...c.kb, indexDir: c.kb.indexDir ?? defaultIndexDir(c.kb.dir, c.records.dataDir), log }),
   http: (c, log) => new HttpKnowledgeBase({ ...c.kb, url: c.kb.url ?? '', log }),
 };
 

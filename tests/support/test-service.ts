@@ -27,6 +27,8 @@ export async function startTestService(
     KB_PROVIDER: 'mock',
     // Each service its own persisted index, unless a test shares one on purpose (restarts).
     KB_INDEX_DIR: mkdtempSync(join(tmpdir(), 'kb-index-')),
+    // Nor does a test write turn records into the project's ./data.
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'data-')),
     ...env,
   });
   const sink = new PassThrough();

@@ -182,6 +182,7 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
         passageChars: this.options.passageChars,
         limits: { maxFileBytes: this.options.maxFileBytes ?? 32 * 1024 * 1024, maxFiles: this.options.maxFiles ?? 100_000 },
         readerFor: this.options.readerFor ?? defaultReaderFor,
+        readOnThreads: this.options.readerFor === undefined,
         tokenizer: (this.tokenizer = new TokenizePool()),
         ...(this.current ? { previous: this.current.stored } : {}),
         onProgress: (p) => {
@@ -242,7 +243,7 @@ export function progressFields(p: BuildProgress): Record<string, number | string
   };
 }
 
-/** The default index folder for `KB_DIR`: one per folder, under `./data/kb-index`. */
-export function defaultIndexDir(kbDir: string): string {
-  return join(process.cwd(), 'data', 'kb-index', createHash('sha256').update(kbDir).digest('hex').slice(0, 12));
+/** The default index folder for `KB_DIR`: one per folder, under `<DATA_DIR>/kb-index` (`./data` by default). */
+export function defaultIndexDir(kbDir: string, dataDir = join(process.cwd(), 'data')): string {
+  return join(dataDir, 'kb-index', createHash('sha256').update(kbDir).digest('hex').slice(0, 12));
 }

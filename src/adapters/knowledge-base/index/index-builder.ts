@@ -34,6 +34,8 @@ export interface BuildOptions {
   readonly passageChars: number;
   readonly limits: WalkLimits;
   readonly readerFor: (path: string) => Reader | undefined;
+  /** `readerFor` is the default table: files may be read on the tokenizer's threads. */
+  readonly readOnThreads?: boolean;
   /** Tokenizes passages (on worker threads). */
   readonly tokenizer: TokenizePool;
   /** The index in use, whose unchanged files are reused instead of read again. */
@@ -180,9 +182,10 @@ async function refresh(
   }
   const fingerprint = createHash('sha256').update(shape).update('\0').update(bytes).digest('hex');
   if (reusable && old.fingerprint === fingerprint) return reuse(old);
-  const reader = options.readerFor(file.path) as Reader;
-  const content = await ingestFile(file.path, bytes, reader, meta, options.passageChars);
-  const forward = await options.tokenizer.forward(content.passages);
+  // With the default readers the whole file goes to a thread; otherwise (a test's readers) it is read here.
+  const onThread = options.readOnThreads ? await options.tokenizer.ingest(file.path, bytes, meta, options.passageChars) : undefined;
+  const content = onThread?.content ?? (await ingestFile(file.path, bytes, options.readerFor(file.path) as Reader, meta, options.passageChars));
+  const forward = onThread?.forward ?? (await options.tokenizer.forward(content.passages));
   return {
     file: { path: file.path, fingerprint, size: info.size, mtimeMs: info.mtimeMs, documents: content.documents, faqs: content.faqs, problems: content.problems, shape },
     passages: content.passages,

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { KbPassage } from '../ingest/blocks.js';
+import type { FolderMeta } from '../ingest/folder-meta.js';
+import type { FileContent } from '../ingest/ingest-file.js';
 import { tokenize } from '../zh-tokenizer.js';
 import { forwardTerms, type ForwardTerms, type PackedForward, unpackOne } from './forward-terms.js';
 import { type LexicalArrays, LexicalIndex } from './lexical-index.js';
@@ -42,6 +44,26 @@ export class TokenizePool {
       }
     } catch {
       this.broken = true;
+    }
+  }
+
+  /**
+   * One file read, chunked and tokenized on a thread with the default
+   * readers; undefined when no thread can take it (the caller does it here).
+   */
+  async ingest(path: string, bytes: Buffer, meta: FolderMeta, passageChars: number): Promise<{ content: FileContent; forward: ForwardTerms[] } | undefined> {
+    const worker = this.broken ? undefined : await this.acquire();
+    if (!worker || this.broken) return undefined;
+    const copy = new Uint8Array(bytes); // its own buffer, to move (a Buffer may share a pool)
+    const id = this.nextId++;
+    try {
+      const reply = await new Promise<{ content: FileContent; packed: PackedForward }>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        worker.postMessage({ id, ingest: { path, bytes: copy, meta, passageChars } }, [copy.buffer as ArrayBuffer]);
+      });
+      return { content: reply.content, forward: reply.content.passages.map((_, i) => unpackOne(reply.packed, i)) };
+    } catch {
+      return undefined;
     }
   }
 

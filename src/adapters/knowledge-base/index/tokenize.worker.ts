@@ -3,6 +3,9 @@
  * their hashed forward terms out (the buffers transferred, not copied).
  */
 import { parentPort } from 'node:worker_threads';
+import type { FolderMeta } from '../ingest/folder-meta.js';
+import { defaultReaderFor } from '../ingest/default-readers.js';
+import { ingestFile } from '../ingest/ingest-file.js';
 import { tokenize } from '../zh-tokenizer.js';
 import { forwardTerms, packForward, type PackedForward } from './forward-terms.js';
 import { LexicalIndex } from './lexical-index.js';
@@ -18,9 +21,20 @@ interface Invert {
   readonly invert: PackedForward;
 }
 
+interface Ingest {
+  readonly id: number;
+  readonly ingest: { readonly path: string; readonly bytes: Uint8Array; readonly meta: FolderMeta; readonly passageChars: number };
+}
+
 const buffersOf = (arrays: object) => Object.values(arrays).map((a: Uint32Array) => a.buffer) as ArrayBuffer[];
 
-parentPort?.on('message', (task: Task | Invert) => {
+parentPort?.on('message', (task: Task | Invert | Ingest) => {
+  if ('ingest' in task) {
+    // A whole file read, chunked and tokenized here: what reading leaves behind stays in this
+    // thread's heap, which goes when the build ends, instead of in the one that answers calls.
+    void ingestHere(task);
+    return;
+  }
   if ('invert' in task) {
     // Inverting tens of millions of postings takes a second or more: not on the thread that answers calls.
     try {
@@ -39,3 +53,16 @@ parentPort?.on('message', (task: Task | Invert) => {
     parentPort?.postMessage({ id: task.id, error: (error as Error).message });
   }
 });
+
+async function ingestHere(task: Ingest): Promise<void> {
+  try {
+    const { path, bytes, meta, passageChars } = task.ingest;
+    const reader = defaultReaderFor(path);
+    if (!reader) throw new Error(`no reader for ${path}`);
+    const content = await ingestFile(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), reader, meta, passageChars);
+    const packed = packForward(content.passages.map((p) => forwardTerms(tokenize(p.text), tokenize(p.headingPath.join(' ')))));
+    parentPort?.postMessage({ id: task.id, content, packed }, buffersOf(packed));
+  } catch (error) {
+    parentPort?.postMessage({ id: task.id, error: (error as Error).message });
+  }
+}
