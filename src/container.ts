@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Container } from 'inversify';
 import { HttpKnowledgeBase } from './adapters/knowledge-base/http-knowledge-base.adapter.js';
 import { defaultIndexDir, LocalKnowledgeBase } from './adapters/knowledge-base/local-knowledge-base.adapter.js';
+import { SemanticRetrieval } from './adapters/knowledge-base/retrieval/semantic-retrieval.js';
 import { MockKnowledgeBase } from './adapters/knowledge-base/mock-knowledge-base.adapter.js';
 import { ExtractiveLlm } from './adapters/llm/extractive-llm.adapter.js';
 import { MockLlm } from './adapters/llm/mock-llm.adapter.js';
@@ -47,7 +48,15 @@ const LLM_PROVIDERS: Record<string, (config: Config, log: LoggerPort) => LlmPort
 /** Knowledge-base adapters by `KB_PROVIDER`. */
 const KB_PROVIDERS: Record<string, (config: Config, log: LoggerPort) => KnowledgeBasePort> = {
   mock: () => new MockKnowledgeBase(),
-  local: (c, log) => new LocalKnowledgeBase({ ...c.kb, indexDir: c.kb.indexDir ?? defaultIndexDir(c.kb.dir, c.records.dataDir), log }),
+  local: (c, log) => {
+    const semantic = SemanticRetrieval.fromConfig(c.semantic, log);
+    return new LocalKnowledgeBase({
+      ...c.kb,
+      indexDir: c.kb.indexDir ?? defaultIndexDir(c.kb.dir, c.records.dataDir),
+      log,
+      ...(semantic ? { semantic, fusion: c.semantic.fusion } : {}),
+    });
+  },
   http: (c, log) => new HttpKnowledgeBase({ ...c.kb, url: c.kb.url ?? '', log }),
 };
 
@@ -72,10 +81,11 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     noAnswerReply:
       config.answers.noAnswerReply ??
       (config.kb.noRecallReply !== DEFAULT_NO_RECALL_REPLY ? config.kb.noRecallReply : DEFAULT_NO_ANSWER_REPLY),
-    minScore: config.kb.minScore,
+    // With a reranker, its score is what the thresholds read, on its own scale.
+    minScore: config.semantic.rerank?.minScore ?? config.kb.minScore,
     // The extractive model can only quote documents: with none it has nothing to say, so it is never asked.
     noRecallAskModel: config.answers.noRecallAskModel && (overrides.llm !== undefined || config.llm.provider !== 'extractive'),
-    faqDirect: config.answers.faqDirect,
+    faqDirect: config.semantic.rerank ? { ...config.answers.faqDirect, score: config.semantic.rerank.faqDirectScore } : config.answers.faqDirect,
     rewrite: config.answers.rewrite,
   });
   container.bind(TOKENS.PromptBuilder).toConstantValue(

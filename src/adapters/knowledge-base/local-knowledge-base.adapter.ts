@@ -10,6 +10,8 @@ import { buildIndex, type BuildProgress, type BuiltIndex } from './index/index-b
 import { IndexStore, type StoredIndex } from './index/index-store.js';
 import { KnowledgeIndex } from './index/knowledge-index.js';
 import { TokenizePool } from './index/tokenize-pool.js';
+import { type FusionSettings, hybridSearch, vectorItems } from './retrieval/hybrid-search.js';
+import type { SemanticRetrieval } from './retrieval/semantic-retrieval.js';
 import { defaultReaderFor } from './ingest/default-readers.js';
 
 export interface LocalKnowledgeBaseOptions {
@@ -35,6 +37,9 @@ export interface LocalKnowledgeBaseOptions {
   readonly log: LoggerPort;
   /** Told how every build is getting on (the CLI's progress line). */
   readonly onProgress?: (p: BuildProgress) => void;
+  /** Embeddings and a reranker (`EMBEDDINGS_*`, `RERANK_*`): fused with the lexical index when set. */
+  readonly semantic?: SemanticRetrieval;
+  readonly fusion?: FusionSettings;
   /** The format readers, by path (tests may pass their own). */
   readonly readerFor?: (path: string) => Reader | undefined;
 }
@@ -77,6 +82,9 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
   private problems_: readonly IngestProblem[] = [];
   /** Files read by every build since start (the CLI reports it). */
   filesReadTotal = 0;
+  /** The index generation whose vectors the semantic side holds. */
+  private vectorsOf: KnowledgeIndex | undefined;
+  private embedding: AbortController | undefined;
   /** The tokenizer threads of the build running, if any. */
   private tokenizer: TokenizePool | undefined;
 
@@ -95,8 +103,13 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
     signal.throwIfAborted();
     const index = this.current?.index;
     if (!index) return { docs: [], ok: false };
-    const { topK, minScore } = this.options;
-    return { docs: index.search(query.text, { topK, minScore, spaces: query.businessKeys }), ok: true };
+    const { topK, minScore, semantic } = this.options;
+    const options = { topK, minScore, spaces: query.businessKeys };
+    // Vectors join a generation once it is embedded; until then (or without a model) the turn is lexical.
+    if (semantic && this.vectorsOf === index) {
+      return { docs: await hybridSearch(index, semantic, this.options.fusion ?? DEFAULT_FUSION, query.text, options, signal), ok: true };
+    }
+    return { docs: index.search(query.text, options), ok: true };
   }
 
   /** The index in use (the CLI searches it exactly as a call would). */
@@ -150,6 +163,7 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
 
   close(): void {
     this.watcher?.close();
+    this.embedding?.abort();
     void this.tokenizer?.close();
     this.tokenizer = undefined;
   }
@@ -207,6 +221,38 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
     }
   }
 
+  /**
+   * Embeds a generation's passages and FAQ questions in the background
+   * (the vector cache in the index folder: a restart re-embeds nothing) and
+   * makes it hybrid once done, if it is still the one in use.
+   */
+  private embed(index: KnowledgeIndex): void {
+    const semantic = this.options.semantic;
+    if (!semantic?.embeddingsEnabled) {
+      if (semantic) this.vectorsOf = index; // a reranker alone still reorders the lexical list
+      return;
+    }
+    this.embedding?.abort();
+    const controller = new AbortController();
+    this.embedding = controller;
+    const log = this.options.log;
+    const items = vectorItems(index);
+    void semantic
+      .buildVectorIndex(items, this.indexDir, {
+        signal: controller.signal,
+        onProgress: (p) => log.info('knowledge embedding', { ...p }),
+      })
+      .then(({ index: vectors, report }) => {
+        if (controller.signal.aborted || this.current?.index !== index) return;
+        semantic.useIndex(vectors);
+        this.vectorsOf = index;
+        log.info('knowledge vectors ready', { items: items.length, embedded: report.embedded, reused: report.reused, missing: report.missing.length, ...(report.error ? { error: report.error } : {}) });
+      })
+      .catch((error: Error) => {
+        if (!controller.signal.aborted) log.warn('knowledge embedding failed; answering from the lexical index', { error: error.message });
+      });
+  }
+
   private use(stored: StoredIndex, index: KnowledgeIndex, filesRead: number): void {
     const problems = [...stored.manifest.problems, ...stored.manifest.files.flatMap((f) => f.problems)];
     const logged = new Map<string, string>();
@@ -217,6 +263,7 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
     this.logged = logged;
     this.problems_ = problems;
     this.current = { index, stored };
+    this.embed(index);
     this.stats_ = {
       ready: true,
       files: stored.manifest.files.length,
@@ -231,6 +278,8 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
     };
   }
 }
+
+const DEFAULT_FUSION: FusionSettings = { lexicalWeight: 1, vectorWeight: 1, k: 60 };
 
 /** The progress line's fields: files and passages done, rate, time left. */
 export function progressFields(p: BuildProgress): Record<string, number | string> {

@@ -1,0 +1,73 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FakeModelServer } from '../support/fake-model-server.js';
+import { startTestService, type TestService } from '../support/test-service.js';
+
+/** Concepts the fake embedding model "understands": texts sharing one get the same direction. */
+const CONCEPTS: [RegExp, number][] = [
+  [/VPN|远程|在家|公司网络|内网/, 0],
+  [/打印|墨盒|卡纸/, 1],
+  [/邮箱|邮件/, 2],
+];
+const embed = (text: string): number[] => {
+  const v = [0, 0, 0, 0.05];
+  for (const [re, dim] of CONCEPTS) if (re.test(text)) v[dim] = 1;
+  return v;
+};
+
+describe('semantic retrieval fused with the lexical index (embeddings by configuration)', function () {
+  this.timeout(60_000);
+  let fake: FakeModelServer;
+  let dir: string;
+  let service: TestService | undefined;
+
+  const ask = async (content: string) => {
+    const r = await fetch(`${service!.url}/chat/sync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content, user: 'u', msg_type: 'text' }) });
+    return (await r.json()) as { recall_docs: { doc_id: string; score: number }[] };
+  };
+  const untilVectors = async () => {
+    for (let i = 0; i < 100 && !service!.logLines().some((l) => l.message === 'knowledge vectors ready'); i++) await sleep(50);
+  };
+
+  before(async () => {
+    fake = await FakeModelServer.start();
+    fake.handle = (req) => (req.path.endsWith('/embeddings') ? { json: { data: (req.body.input as string[]).map((t, index) => ({ index, embedding: embed(t) })) } } : undefined);
+    dir = mkdtempSync(join(tmpdir(), 'kb-hybrid-'));
+    writeFileSync(join(dir, 'vpn.md'), '# 远程接入\n\n安装 EasyConnect 客户端，用域账号登录后即可访问 OA。\n');
+    writeFileSync(join(dir, 'printer.md'), '# 打印机\n\n卡纸时打开前盖取出纸张。\n');
+  });
+  afterEach(async () => {
+    await service?.close();
+    service = undefined;
+  });
+  after(async () => {
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when a question shares no words with the page but means the same, then the vector side finds it', async () => {
+    const env = { KB_PROVIDER: 'local', KB_DIR: dir, LLM_PROVIDER: 'extractive', EXTRACTIVE_DELAY_MS: '0', KB_MIN_SCORE: '0.3' };
+    // Lexical only: nothing of "在家连不上公司网络" is in the folder.
+    service = await startTestService(env);
+    expect((await ask('在家连不上公司网络')).recall_docs).to.deep.equal([]);
+    await service.close();
+    service = await startTestService({ ...env, EMBEDDINGS_BASE_URL: fake.url, EMBEDDINGS_MODEL: 'bge-m3' });
+    await ask('预热'); // waits for the index
+    await untilVectors();
+    const found = await ask('在家连不上公司网络');
+    expect(found.recall_docs[0]?.doc_id).to.equal('vpn.md');
+    expect(fake.seen('/v1/embeddings').length).to.be.greaterThan(1); // the passages, then the questions
+  });
+
+  it('when the embedding server is down during a turn, then the turn is answered from the lexical index', async () => {
+    service = await startTestService({ KB_PROVIDER: 'local', KB_DIR: dir, LLM_PROVIDER: 'extractive', EXTRACTIVE_DELAY_MS: '0', EMBEDDINGS_BASE_URL: fake.url, EMBEDDINGS_MODEL: 'bge-m3' });
+    await ask('预热');
+    await untilVectors();
+    fake.handle = () => ({ status: 503, json: { error: 'down' } });
+    const found = await ask('打印机卡纸怎么办');
+    expect(found.recall_docs[0]?.doc_id).to.equal('printer.md');
+  });
+});
