@@ -70,4 +70,18 @@ describe('semantic retrieval fused with the lexical index (embeddings by configu
     const found = await ask('打印机卡纸怎么办');
     expect(found.recall_docs[0]?.doc_id).to.equal('printer.md');
   });
+
+  it('when a reranker is configured, then it reorders the candidates and its score is the score the thresholds read', async () => {
+    const saved = fake.handle;
+    // A reranker that prefers the printer page for anything.
+    fake.handle = (req) =>
+      req.path.endsWith('/rerank')
+        ? { json: { results: (req.body.documents as string[]).map((d, index) => ({ index, relevance_score: d.includes('卡纸') ? 0.91 : 0.12 })) } }
+        : saved?.(req, 0);
+    service = await startTestService({ KB_PROVIDER: 'local', KB_DIR: dir, LLM_PROVIDER: 'extractive', EXTRACTIVE_DELAY_MS: '0', RERANK_BASE_URL: fake.url, RERANK_MODEL: 'bge-reranker-v2-m3', RERANK_MIN_SCORE: '0.5' });
+    const found = await ask('EasyConnect 客户端和打印机');
+    fake.handle = saved;
+    expect(found.recall_docs.map((d) => [d.doc_id, d.score])).to.deep.equal([['printer.md', 0.91]]); // the VPN page, 0.12, is under RERANK_MIN_SCORE
+    expect(fake.seen('/v1/rerank').length).to.be.greaterThan(0);
+  });
 });
