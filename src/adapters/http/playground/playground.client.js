@@ -157,10 +157,39 @@
       if (timing.success !== undefined) parts.push(`answer_success ${timing.success}`);
       if (traceId) parts.push(`trace ${traceId}`);
       view.meta.textContent = parts.join(' · ');
+      if (timing.success !== undefined) view.meta.after(thumbs(body, headers));
       inFlight = null;
       setBusy(false);
       view.meta.scrollIntoView({ block: 'end' });
     }
+  }
+
+  /** 👍 / 👎 under an answer: POST /feedback for the turn's msg_id; a second click replaces the first rating. */
+  function thumbs(body, headers) {
+    const box = el('p', 'feedback');
+    const note = el('span', 'feedback-note', '');
+    for (const [rating, label] of [['up', '👍'], ['down', '👎']]) {
+      const button = el('button', `thumb ${rating}`, label);
+      button.type = 'button';
+      button.title = rating === 'up' ? 'Helpful' : 'Not helpful';
+      button.addEventListener('click', async () => {
+        try {
+          const res = await fetch(`${base}feedback`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ user: body.user, msg_id: body.msg_id, rating }),
+          });
+          const reply = await res.json();
+          note.textContent = res.ok ? 'Thanks, noted.' : `Not saved: ${reply.err_msg}`;
+          for (const b of box.querySelectorAll('.thumb')) b.classList.toggle('chosen', res.ok && b === button);
+        } catch (error) {
+          note.textContent = `Not saved: ${error.message}`;
+        }
+      });
+      box.append(button);
+    }
+    box.append(note);
+    return box;
   }
 
   function setBusy(busy) {
