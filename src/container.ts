@@ -28,6 +28,7 @@ import { DEFAULT_NO_ANSWER_REPLY, DEFAULT_UNSUPPORTED_MSG_TYPE_REPLY } from './a
 import type { Config } from './config/config.js';
 import { configuredSecrets } from './config/redact.js';
 import { DEFAULT_NO_RECALL_REPLY } from './config/sections/kb.section.js';
+import { recordsSecrets } from './config/sections/records.section.js';
 
 /** Overrides for tests: a fake port or a logger that writes where the test reads. */
 export interface ContainerOverrides {
@@ -66,7 +67,7 @@ const KB_PROVIDERS: Record<string, (config: Config, log: LoggerPort) => Knowledg
  */
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
-  const log = overrides.logger ?? new WinstonLogger({ level: config.server.logLevel, format: config.server.logFormat, secrets: configuredSecrets(config) });
+  const log = overrides.logger ?? new WinstonLogger({ level: config.server.logLevel, format: config.server.logFormat, secrets: [...configuredSecrets(config), ...recordsSecrets(config.records)] });
   container.bind(TOKENS.Logger).toConstantValue(log);
   container.bind(TOKENS.Llm).toConstantValue(overrides.llm ?? pick(LLM_PROVIDERS, config.llm.provider)(config, log));
   container

@@ -120,7 +120,7 @@ describe('the admin API', () => {
     service = await start();
     const ready = await sendJson(service.url, '/ready', { method: 'GET' });
     expect(ready.status).to.equal(200);
-    expect((ready.body.checks as Record<string, { detail: string }>).turn_records.detail).to.match(/^sqlite (ok|opening); queued \d+; dropped 0$/);
+    expect((ready.body.checks as Record<string, { detail: string }>).turn_records!.detail).to.match(/^sqlite (ok|opening); queued \d+; dropped 0$/);
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
     expect(metrics).to.match(/yishiting_bot_turn_records_dropped_total 0/);
   });

@@ -91,7 +91,7 @@ describe('turn records in a real PostgreSQL', function () {
       const metrics = await (await fetch(`${s.url}/metrics`)).text();
       expect(metrics).to.match(/yishiting_bot_turn_records_dropped_total 2/);
       const ready = await sendJson(s.url, '/ready', { method: 'GET' });
-      expect((ready.body.checks as Record<string, { detail: string }>).turn_records.detail).to.match(/dropped 2/);
+      expect((ready.body.checks as Record<string, { detail: string }>).turn_records!.detail).to.match(/dropped 2/);
     } finally {
       await postgres.start();
     }

@@ -44,3 +44,17 @@ export const recordsSection = defineSection({
     };
   },
 });
+
+/** The admin token and the records database's password: values no log line may carry. */
+export function recordsSecrets(records: { adminToken?: string; databaseUrl?: string }): string[] {
+  const secrets = records.adminToken ? [records.adminToken] : [];
+  if (records.databaseUrl) {
+    try {
+      const password = decodeURIComponent(new URL(records.databaseUrl).password);
+      if (password) secrets.push(password);
+    } catch {
+      // the section's pattern admitted it; an unparsable URL has no password to hide
+    }
+  }
+  return secrets;
+}
