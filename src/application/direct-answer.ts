@@ -7,11 +7,15 @@ export function relevantOnly(recall: RecallResult, minScore: number): RecallResu
 }
 
 /**
- * The FAQ entry to answer directly, if the best of `docs` is one that is
- * clearly right: an FAQ entry with a stored answer, scoring at least `score`
- * (and `minScore`) and at least `margin` above the runner-up (0 when it is alone). The
- * runner-up is taken from everything the knowledge base returned, also below
- * `KB_MIN_SCORE`: a close second of any kind makes the first less certain.
+ * The FAQ entry to answer directly, if one is clearly right: the best FAQ
+ * entry of `docs`, with a stored answer, scoring at least `score` (and
+ * `minScore`) and at least `margin` above the next entry (0 when it is
+ * alone). Entries are compared with entries only: a passage's score measures
+ * something else (how much of the question a page covers, which a manual
+ * about the same topic easily reaches in full), and an IT desk that keeps
+ * both an FAQ and its manuals must still get its FAQ answered directly.
+ * The runner-up is taken from everything the knowledge base returned, also
+ * below `KB_MIN_SCORE`.
  */
 export function directFaqEntry(
   docs: readonly RecalledDoc[],
@@ -22,6 +26,7 @@ export function directFaqEntry(
   let best: RecalledDoc | undefined;
   let second = 0;
   for (const doc of docs) {
+    if (doc.kind !== 'faq') continue;
     if (!best || doc.score > best.score) {
       if (best) second = Math.max(second, best.score);
       best = doc;
@@ -29,7 +34,7 @@ export function directFaqEntry(
       second = Math.max(second, doc.score);
     }
   }
-  if (!best || best.kind !== 'faq' || !storedAnswer(best)) return undefined;
+  if (!best || !storedAnswer(best)) return undefined;
   if (best.score < Math.max(thresholds.score, minScore) || best.score - second < thresholds.margin) return undefined;
   return best;
 }

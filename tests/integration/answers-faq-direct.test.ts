@@ -53,7 +53,7 @@ describe('answers: FAQ entries answered directly', () => {
   it('when the entry is not clear enough (KB_FAQ_DIRECT_SCORE, KB_FAQ_DIRECT_MARGIN), then the model answers with it as context', async () => {
     const stricter: Record<string, string>[] = [{ KB_FAQ_DIRECT_SCORE: '0.95' }, { KB_FAQ_DIRECT_MARGIN: '0.5' }];
     for (const env of stricter) {
-      service = await startTestService({ ...providers().openai, ...env }, { knowledgeBase: new FakeKnowledgeBase([FAQ_VPN, scored(PASSAGE_VPN, 0.5)]) });
+      service = await startTestService({ ...providers().openai, ...env }, { knowledgeBase: new FakeKnowledgeBase([FAQ_VPN, { ...scored(FAQ_VPN, 0.5), docId: 'faq-other', title: '另一个问题' }]) });
       const sync = await sendJson(service.url, '/chat/sync', { body: ASK });
       expect(sync.body).to.include({ code: 0, msg_content: '模型的回答' });
       expect(sync.headers.get('x-answer-reason')).to.equal('answered');

@@ -11,13 +11,18 @@ describe('direct FAQ answers: when an entry is clearly right, and how its answer
     expect(directFaqEntry([FAQ_VPN], THRESHOLDS)).to.equal(FAQ_VPN);
   });
 
-  it('when the entry is below the score, too close to the runner-up, or not first, then there is none', () => {
+  it('when the entry is below the score or too close to the next entry, then there is none', () => {
     expect(directFaqEntry([scored(FAQ_VPN, 0.74)], THRESHOLDS)).to.equal(undefined);
-    expect(directFaqEntry([FAQ_VPN, scored(PASSAGE_VPN, 0.83)], THRESHOLDS)).to.equal(undefined);
-    expect(directFaqEntry([scored(DOC_A, 0.95), FAQ_VPN], THRESHOLDS)).to.equal(undefined);
+    const other = { ...FAQ_VPN, docId: 'faq-other', title: '另一个问题' };
+    expect(directFaqEntry([FAQ_VPN, scored(other, FAQ_VPN.score - 0.05)], THRESHOLDS)).to.equal(undefined);
     // Best first is the port's contract, but a misordered list is not trusted: the higher score is the best.
-    expect(directFaqEntry([scored(PASSAGE_VPN, 0.5), FAQ_VPN], THRESHOLDS)).to.equal(FAQ_VPN);
-    expect(directFaqEntry([scored(PASSAGE_VPN, 0.9), FAQ_VPN], THRESHOLDS)).to.equal(undefined);
+    expect(directFaqEntry([scored(other, FAQ_VPN.score - 0.05), FAQ_VPN], THRESHOLDS)).to.equal(undefined);
+    expect(directFaqEntry([scored(other, FAQ_VPN.score - 0.3), FAQ_VPN], THRESHOLDS)).to.equal(FAQ_VPN);
+  });
+
+  it('when a passage scores as high as the entry or higher, then the entry is still answered directly (passages measure coverage, not the same thing)', () => {
+    expect(directFaqEntry([FAQ_VPN, scored(PASSAGE_VPN, 0.83)], THRESHOLDS)).to.equal(FAQ_VPN);
+    expect(directFaqEntry([scored(DOC_A, 1), FAQ_VPN], THRESHOLDS)).to.equal(FAQ_VPN);
   });
 
   it('when the best doc is a passage or an entry without an answer, or no thresholds are set, then there is none', () => {

@@ -72,7 +72,7 @@ describe('StreamChatUseCase: FAQ entries answered directly', () => {
   });
 
   it('when the entry is below the direct score or too close to the runner-up, then it is context for the model as question and answer', async () => {
-    for (const docs of [[scored(FAQ_VPN, 0.7)], [FAQ_VPN, scored(DOC_A, 0.85)]]) {
+    for (const docs of [[scored(FAQ_VPN, 0.7)], [FAQ_VPN, { ...scored(FAQ_VPN, 0.85), docId: 'faq-other', title: '另一个问题' }]]) {
       const llm = new ScriptedLlm(['模型回答']);
       const { stream } = useCases(llm, { kb: new FakeKnowledgeBase(docs), policy: FAQ_POLICY });
       const events = await collect(stream, aTurn(), new AbortController().signal);
