@@ -26,6 +26,8 @@ describe('answers from the documents operators keep', () => {
     mkdirSync(join(dir, 'it'));
     writeFileSync(join(dir, 'it', '_kb.yaml'), 'space_id: it-desk\nurl: https://wiki.example.com/it/{path}\n');
     for (const f of ['vpn-guide.docx', 'printer-faq.pdf', 'kb-sheet.xlsx', 'faq-sheet.xlsx']) copyFileSync(join(FIXTURES, f), join(dir, 'it', f));
+    // A manual that covers every word of one FAQ question (its passage scores 1.0 on coverage).
+    writeFileSync(join(dir, 'it', 'vpn-manual.md'), '# VPN 连接失败怎么办\n\nVPN 连接失败时，先检查网络，再查看客户端日志。\n');
     mkdirSync(join(dir, 'bad'));
     for (const f of readdirSync(join(FIXTURES, 'bad'))) copyFileSync(join(FIXTURES, 'bad', f), join(dir, 'bad', f));
     service = await startTestService({ KB_PROVIDER: 'local', KB_DIR: dir, LLM_PROVIDER: 'extractive', EXTRACTIVE_DELAY_MS: '0', KB_WATCH_DEBOUNCE_MS: '0' });
@@ -61,6 +63,13 @@ describe('answers from the documents operators keep', () => {
     expect(r.msg_content).to.equal('登录自助平台 https://self.example.com ，点击“忘记密码”按手机验证码重置。');
     expect(r.recall_docs).to.have.length(1);
     expect(r.recall_docs[0]?.title).to.equal('如何重置邮箱密码？');
+  });
+
+  it('when a manual covers the same words as an FAQ entry, then the entry asked in its own words is still answered directly', async () => {
+    const r = await ask('VPN 连接失败怎么办？');
+    expect(r.reason).to.equal('faq_direct');
+    expect(r.msg_content).to.equal('确认账号未过期，然后重新安装 EasyConnect 客户端。');
+    expect(r.recall_docs).to.have.length(1);
   });
 
   it('when files are corrupt, encrypted, empty, truncated, image-only or lie about their type, then each is skipped and counted in /ready', async () => {
