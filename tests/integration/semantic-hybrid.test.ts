@@ -59,6 +59,8 @@ describe('semantic retrieval fused with the lexical index (embeddings by configu
     await untilVectors();
     const found = await ask('在家连不上公司网络');
     expect(found.recall_docs[0]?.doc_id).to.equal('vpn.md');
+    const ready = JSON.stringify(await (await fetch(`${service.url}/ready`)).json());
+    expect(ready).to.match(/embeddings up, rerank off, \d+ vectors in use/);
     expect(fake.seen('/v1/embeddings').length).to.be.greaterThan(1); // the passages, then the questions
   });
 

@@ -132,8 +132,18 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
     if (!s.ready) return { ok: false, detail: 'knowledge index not built yet' };
     return {
       ok: true,
-      detail: `${s.files} files, ${s.documents} documents, ${s.passages} passages, ${s.faqs} FAQ entries, ${s.skipped} skipped, built ${s.builtAt}${s.building ? ', re-indexing' : ''}`,
+      detail: `${s.files} files, ${s.documents} documents, ${s.passages} passages, ${s.faqs} FAQ entries, ${s.skipped} skipped, built ${s.builtAt}${s.building ? ', re-indexing' : ''}${this.semanticDetail()}`,
     };
+  }
+
+  /** The semantic side in `/ready`: whether its models answer and whether vectors are in use (never fails readiness: turns fall back to lexical). */
+  private semanticDetail(): string {
+    const semantic = this.options.semantic;
+    if (!semantic) return '';
+    const r = semantic.ready;
+    const state = (x: typeof r.embeddings) => (x === 'off' ? 'off' : x.state);
+    const vectors = semantic.embeddingsEnabled ? (this.vectorsOf === this.current?.index ? `${r.vectors} vectors in use` : 'vectors being built') : 'no vectors';
+    return `; embeddings ${state(r.embeddings)}, rerank ${state(r.rerank)}, ${vectors}`;
   }
 
   stats(): LocalKnowledgeBaseStats {
