@@ -68,8 +68,10 @@ describe('semantic retrieval fused with the lexical index (embeddings by configu
     service = await startTestService({ KB_PROVIDER: 'local', KB_DIR: dir, LLM_PROVIDER: 'extractive', EXTRACTIVE_DELAY_MS: '0', EMBEDDINGS_BASE_URL: fake.url, EMBEDDINGS_MODEL: 'bge-m3' });
     await ask('预热');
     await untilVectors();
+    const working = fake.handle;
     fake.handle = () => ({ status: 503, json: { error: 'down' } });
     const found = await ask('打印机卡纸怎么办');
+    fake.handle = working;
     expect(found.recall_docs[0]?.doc_id).to.equal('printer.md');
   });
 
@@ -85,5 +87,21 @@ describe('semantic retrieval fused with the lexical index (embeddings by configu
     fake.handle = saved;
     expect(found.recall_docs.map((d) => [d.doc_id, d.score])).to.deep.equal([['printer.md', 0.91]]); // the VPN page, 0.12, is under RERANK_MIN_SCORE
     expect(fake.seen('/v1/rerank').length).to.be.greaterThan(0);
+  });
+
+  it('when the service restarts with unchanged files, then nothing is embedded again and the vectors are in use', async () => {
+    const indexDir = mkdtempSync(join(tmpdir(), 'kb-hybrid-idx-'));
+    const env = { KB_PROVIDER: 'local', KB_DIR: dir, KB_INDEX_DIR: indexDir, LLM_PROVIDER: 'extractive', EXTRACTIVE_DELAY_MS: '0', EMBEDDINGS_BASE_URL: fake.url, EMBEDDINGS_MODEL: 'bge-m3' };
+    service = await startTestService(env);
+    await ask('预热');
+    await untilVectors();
+    await service.close();
+    const before = fake.seen('/v1/embeddings').length;
+    service = await startTestService(env);
+    await untilVectors();
+    expect(fake.seen('/v1/embeddings').length).to.equal(before); // passages and questions all came from the cache
+    expect((await ask('在家连不上公司网络')).recall_docs[0]?.doc_id).to.equal('vpn.md');
+    expect(fake.seen('/v1/embeddings').length).to.equal(before + 1); // the question only
+    rmSync(indexDir, { recursive: true, force: true });
   });
 });

@@ -219,7 +219,9 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
       await this.tokenizer?.close();
       this.tokenizer = undefined;
       this.filesReadTotal += built.filesRead;
-      this.use(built, built.index, built.filesRead);
+      // Nothing changed: the index in use stays, with its vectors (re-making it would re-build the vector graph).
+      if (built.changed || !this.current) this.use(built, built.index, built.filesRead);
+      else this.stats_ = { ...this.stats_, lastFilesRead: 0 };
       if (built.changed) log.info('knowledge index built', { dir, ...this.stats_ });
     } catch (error) {
       // Keep serving the previous index, if any: a folder mid-rename is no reason to forget everything.
