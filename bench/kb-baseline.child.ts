@@ -5,8 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KbDocument } from '../src/adapters/knowledge-base/kb-document.js';
-import { PassageIndex } from '../src/adapters/knowledge-base/passage-index.js';
+import type { KbDocument } from './baseline/kb-document.js';
+import { PassageIndex } from './baseline/passage-index.js';
 
 const [folder, count] = process.argv.slice(2) as [string, string];
 const docs: KbDocument[] = [];

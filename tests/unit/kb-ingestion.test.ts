@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadDocuments } from '../../src/adapters/knowledge-base/document-loader.js';
-import { splitIntoPassages } from '../../src/adapters/knowledge-base/passage-splitter.js';
+import { chunkBlocks } from '../../src/adapters/knowledge-base/ingest/chunker.js';
+import { indexFolder } from '../support/kb-folder.js';
 
 const CORPUS = fileURLToPath(new URL('../fixtures/kb/corpus', import.meta.url));
 
@@ -14,7 +14,7 @@ describe('knowledge folder ingestion', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('when Markdown has front matter, then title, url, doc_id and space_id come from it', async () => {
-    const { docs, problems } = await loadDocuments(CORPUS);
+    const { docs, problems } = await indexFolder(CORPUS);
     expect(problems).to.deep.equal([]);
     const vpn = docs.find((d) => d.docId === 'doc-vpn');
     expect(vpn).to.include({ title: 'VPN 连接指南', url: 'https://example.invalid/vpn', spaceId: 'it-helpdesk' });
@@ -22,17 +22,17 @@ describe('knowledge folder ingestion', () => {
   });
 
   it('when Markdown has no front matter, then the first heading is the title and the path the id', async () => {
-    const { docs } = await loadDocuments(CORPUS);
+    const { docs } = await indexFolder(CORPUS);
     expect(docs.find((d) => d.docId === 'printer.md')).to.include({ title: '打印机添加方法', url: '', spaceId: '' });
   });
 
   it('when a plain text file sits in a subfolder, then it is one document named after the file', async () => {
-    const { docs } = await loadDocuments(CORPUS);
+    const { docs } = await indexFolder(CORPUS);
     expect(docs.find((d) => d.docId === 'nested/wifi.txt')).to.include({ title: 'wifi' });
   });
 
   it('when JSON Lines are read, then each line is a document and numeric ids become strings', async () => {
-    const { docs } = await loadDocuments(CORPUS);
+    const { docs } = await indexFolder(CORPUS);
     expect(docs.find((d) => d.docId === 'doc-leave')).to.include({ title: '请假流程', spaceId: 'hr' });
     expect(docs.find((d) => d.docId === '42')).to.include({ title: 'Expense reimbursement', url: '' });
   });
@@ -42,7 +42,7 @@ describe('knowledge folder ingestion', () => {
       join(dir, 'docs.jsonl'),
       ['{"id":"a","title":"A","text":"第一篇"}', '{"id":"b", "text": ', '[1,2]', '{"id":"c","title":"C"}', '', '{"id":"d","text":"第四篇"}'].join('\n'),
     );
-    const { docs, problems } = await loadDocuments(dir);
+    const { docs, problems } = await indexFolder(dir);
     expect(docs.map((d) => d.docId)).to.deep.equal(['a', 'd']);
     expect(problems.map((p) => p.source)).to.deep.equal(['docs.jsonl:2', 'docs.jsonl:3', 'docs.jsonl:4']);
     expect(problems[2]?.reason).to.include('"text"');
@@ -53,11 +53,11 @@ describe('knowledge folder ingestion', () => {
     await writeFile(join(dir, 'bad-yaml.md'), '---\ntitle: [unclosed\n---\n正文');
     await writeFile(join(dir, 'binary.txt'), Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28]));
     await mkdir(join(dir, 'folder.md'));
-    const { docs, problems } = await loadDocuments(dir);
+    const { docs, problems } = await indexFolder(dir);
     expect(docs.map((d) => d.docId)).to.deep.equal(['good.md']);
     const bySource = Object.fromEntries(problems.map((p) => [p.source, p.reason]));
     expect(bySource['bad-yaml.md']).to.include('front matter');
-    expect(bySource['binary.txt']).to.equal('not UTF-8 text');
+    expect(bySource['binary.txt']).to.match(/binary data|not UTF-8 text/);
     // A folder is a folder whatever its name: walked (it is empty), not reported.
     expect(bySource['folder.md']).to.equal(undefined);
   });
@@ -65,7 +65,7 @@ describe('knowledge folder ingestion', () => {
   it('when two files claim the same doc_id, then the second is reported and skipped', async () => {
     await writeFile(join(dir, 'a.md'), '---\ndoc_id: same\n---\n甲');
     await writeFile(join(dir, 'b.md'), '---\ndoc_id: same\n---\n乙');
-    const { docs, problems } = await loadDocuments(dir);
+    const { docs, problems } = await indexFolder(dir);
     expect(docs.map((d) => d.source)).to.deep.equal(['a.md']);
     expect(problems[0]).to.deep.include({ source: 'b.md' });
   });
@@ -73,17 +73,16 @@ describe('knowledge folder ingestion', () => {
   it('when hidden files or other extensions are present, then they are ignored silently', async () => {
     await writeFile(join(dir, '.secret.md'), '隐藏');
     await writeFile(join(dir, 'image.png'), 'not text');
-    const { docs, problems } = await loadDocuments(dir);
+    const { docs, problems } = await indexFolder(dir);
     expect(docs).to.deep.equal([]);
     expect(problems).to.deep.equal([]);
   });
 
-  it('when a document is long, then it is split into passages that keep its identity and lose no text', () => {
+  it('when a document is long, then it is split into passages that lose no text', () => {
     const paragraphs = Array.from({ length: 12 }, (_, i) => `第${i}段：${'内容'.repeat(30)}。`);
-    const doc = { docId: 'long', title: '长文', url: '', spaceId: '', text: paragraphs.join('\n\n'), source: 'long.md' };
-    const passages = splitIntoPassages(doc, 200);
-    expect(passages.length).to.be.greaterThan(3);
-    expect(passages.every((p) => p.doc === doc && p.text.length <= 200)).to.equal(true);
-    expect(passages.map((p) => p.text).join('\n\n')).to.equal(doc.text);
+    const chunks = chunkBlocks(paragraphs.map((text) => ({ kind: 'paragraph' as const, text })), 200);
+    expect(chunks.length).to.be.greaterThan(3);
+    expect(chunks.every((c) => c.text.length <= 200)).to.equal(true);
+    expect(chunks.map((c) => c.text).join('\n\n')).to.equal(paragraphs.join('\n\n'));
   });
 });

@@ -1,17 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import type { KbDocument } from '../../src/adapters/knowledge-base/kb-document.js';
+import type { KnowledgeIndex } from '../../src/adapters/knowledge-base/index/knowledge-index.js';
 import { LocalKnowledgeBase } from '../../src/adapters/knowledge-base/local-knowledge-base.adapter.js';
-import { PassageIndex } from '../../src/adapters/knowledge-base/passage-index.js';
 import { tokenize } from '../../src/adapters/knowledge-base/zh-tokenizer.js';
+import { indexDocs, type TestDoc } from '../support/kb-folder.js';
 
-const doc = (docId: string, title: string, text: string): KbDocument => ({ docId, title, url: '', spaceId: '', text, source: docId });
+const doc = (docId: string, title: string, text: string): TestDoc => ({ docId, title, text });
 const ALL = { topK: 3, minScore: 0, spaces: [] };
 
 describe('ranking in a small knowledge folder', () => {
-  let index: PassageIndex;
-  before(async () => {
-    index = await PassageIndex.build(
+  let index: KnowledgeIndex;
+  before(() => {
+    index = indexDocs(
       [
         doc('start', '快速开始', '怎么启动？执行 npm start 即可启动，怎么测试？用 curl 测试，怎么查看日志？看标准输出。'),
         doc('llm', '更换大模型', '设置 LLM_BASE_URL=https://api.deepseek.com 和 LLM_MODEL=deepseek-chat 接入模型。'),

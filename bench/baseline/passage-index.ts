@@ -1,10 +1,15 @@
+/**
+ * The embedded index as it was before the persisted one (minisearch, in
+ * memory, rebuilt at every start): kept only as the baseline `bench:kb`
+ * measures in the same run. The service does not use it.
+ */
 import { setImmediate } from 'node:timers/promises';
 import MiniSearch, { type SearchResult } from 'minisearch';
-import type { RecalledDoc } from '../../domain/recall-result.js';
+import type { RecalledDoc } from '../../src/domain/recall-result.js';
 import type { KbDocument, Passage } from './kb-document.js';
 import { splitIntoPassages } from './passage-splitter.js';
-import { isQuestionWord } from './question-words.js';
-import { tokenize } from './zh-tokenizer.js';
+import { isQuestionWord } from '../../src/adapters/knowledge-base/question-words.js';
+import { tokenize } from '../../src/adapters/knowledge-base/zh-tokenizer.js';
 
 export interface SearchOptions {
   /** How many documents to return at most. */
