@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IngestProblem } from '../../src/adapters/knowledge-base/ingest/blocks.js';
 import { chunkBlocks } from '../../src/adapters/knowledge-base/ingest/chunker.js';
-import { forwardTerms, packForward } from '../../src/adapters/knowledge-base/index/forward-terms.js';
+import { packForward, passageForward } from '../../src/adapters/knowledge-base/index/forward-terms.js';
 import { KnowledgeIndex } from '../../src/adapters/knowledge-base/index/knowledge-index.js';
 import { LexicalIndex } from '../../src/adapters/knowledge-base/index/lexical-index.js';
 import { LocalKnowledgeBase } from '../../src/adapters/knowledge-base/local-knowledge-base.adapter.js';
-import { tokenize } from '../../src/adapters/knowledge-base/zh-tokenizer.js';
 
 const QUIET = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -49,6 +48,6 @@ export function indexDocs(docs: readonly TestDoc[], passageChars = 800): Knowled
       source: d.docId,
     })),
   );
-  const lexical = LexicalIndex.build(packForward(passages.map((p) => forwardTerms(tokenize(p.text), tokenize(p.headingPath.join(' '))))));
+  const lexical = LexicalIndex.build(packForward(passages.map((p) => passageForward(p.text, p.headingPath.join(' ')))));
   return new KnowledgeIndex(passages, lexical, [], docs.length);
 }

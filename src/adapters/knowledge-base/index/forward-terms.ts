@@ -1,3 +1,4 @@
+import { tokenize } from '../zh-tokenizer.js';
 import { hashTerm } from './term-hash.js';
 
 /**
@@ -31,6 +32,11 @@ export function forwardTerms(terms: readonly string[], boosted: readonly string[
     i++;
   }
   return { hi, lo, tf, length: terms.length };
+}
+
+/** A passage's forward terms: its text, and its heading path (joined by spaces) weighed more. The one spelling of it for every build path. */
+export function passageForward(text: string, headingPath: string): ForwardTerms {
+  return forwardTerms(tokenize(text), tokenize(headingPath));
 }
 
 /** Many passages' forward terms in three flat arrays (for the disk and for worker messages). */

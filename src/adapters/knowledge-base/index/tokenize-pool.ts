@@ -3,8 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { KbPassage } from '../ingest/blocks.js';
 import type { FolderMeta } from '../ingest/folder-meta.js';
 import type { FileContent } from '../ingest/ingest-file.js';
-import { tokenize } from '../zh-tokenizer.js';
-import { forwardTerms, type ForwardTerms, type PackedForward, unpackOne } from './forward-terms.js';
+import { type ForwardTerms, type PackedForward, passageForward, unpackOne } from './forward-terms.js';
 import { type LexicalArrays, LexicalIndex } from './lexical-index.js';
 
 /** Passages per message to a thread: big enough to amortise the message, small enough to share a big file. */
@@ -92,7 +91,7 @@ export class TokenizePool {
     }
     const out: ForwardTerms[] = [];
     for (const [i, t] of texts.entries()) {
-      out.push(forwardTerms(tokenize(t), tokenize(headings[i] as string)));
+      out.push(passageForward(t, headings[i] as string));
       if (i % 64 === 63) await new Promise((r) => setImmediate(r));
     }
     return out;

@@ -6,8 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import type { FolderMeta } from '../ingest/folder-meta.js';
 import { defaultReaderFor } from '../ingest/default-readers.js';
 import { ingestFile } from '../ingest/ingest-file.js';
-import { tokenize } from '../zh-tokenizer.js';
-import { forwardTerms, packForward, type PackedForward } from './forward-terms.js';
+import { packForward, type PackedForward, passageForward } from './forward-terms.js';
 import { LexicalIndex } from './lexical-index.js';
 
 interface Task {
@@ -46,7 +45,7 @@ parentPort?.on('message', (task: Task | Invert | Ingest) => {
     return;
   }
   try {
-    const packed = packForward(task.texts.map((text, i) => forwardTerms(tokenize(text), tokenize(task.headings[i] ?? ''))));
+    const packed = packForward(task.texts.map((text, i) => passageForward(text, task.headings[i] ?? '')));
     const buffers = [packed.offsets.buffer, packed.lengths.buffer, packed.hi.buffer, packed.lo.buffer, packed.tf.buffer] as ArrayBuffer[];
     parentPort?.postMessage({ id: task.id, packed }, buffers);
   } catch (error) {
@@ -60,7 +59,7 @@ async function ingestHere(task: Ingest): Promise<void> {
     const reader = defaultReaderFor(path);
     if (!reader) throw new Error(`no reader for ${path}`);
     const content = await ingestFile(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), reader, meta, passageChars);
-    const packed = packForward(content.passages.map((p) => forwardTerms(tokenize(p.text), tokenize(p.headingPath.join(' ')))));
+    const packed = packForward(content.passages.map((p) => passageForward(p.text, p.headingPath.join(' '))));
     parentPort?.postMessage({ id: task.id, content, packed }, buffersOf(packed));
   } catch (error) {
     parentPort?.postMessage({ id: task.id, error: (error as Error).message });
