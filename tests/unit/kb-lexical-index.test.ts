@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { forwardTerms, packForward } from '../../src/adapters/knowledge-base/index/forward-terms.js';
+import { forwardOf, forwardTerms, packForward } from '../../src/adapters/knowledge-base/index/forward-terms.js';
 import { LexicalIndex } from '../../src/adapters/knowledge-base/index/lexical-index.js';
 
 /** Passages of random terms from a vocabulary far larger than the interning table's first size (4,096 slots). */
@@ -39,5 +39,13 @@ describe('the lexical index', () => {
     const docs = [['w:a', 'w:b'], ['w:a', 'w:a', 'w:a', 'w:c'], ['w:c']];
     const index = LexicalIndex.build(packForward(docs.map((terms) => forwardTerms(terms))));
     expect(index.search([index.termId('w:a')], 2).map((h) => h.passage)).to.deep.equal([1, 0]);
+  });
+
+  it('when the forward terms are taken back from an index (what a rebuild reuses), then inverting them again gives the same index', () => {
+    const index = LexicalIndex.build(packForward(corpus(500, 5000).map((terms) => forwardTerms(terms))));
+    const back = forwardOf(index.arrays);
+    expect(back.offsets.length).to.equal(501);
+    const again = LexicalIndex.build(back);
+    for (const [name, array] of Object.entries(index.arrays)) expect(Array.from(again.arrays[name as keyof typeof index.arrays]), name).to.deep.equal(Array.from(array));
   });
 });

@@ -60,6 +60,9 @@ describe('the persisted knowledge index', () => {
     expect(await top(kb, '无线网络密码')).to.equal('new.md');
     expect(await top(kb, '主题词乙')).to.not.equal('doc1.md');
     expect(await top(kb, '主题词戊')).to.not.equal('doc4.md');
+    // The unchanged files were not read, and their terms (taken back from the previous index) still find them.
+    expect(await top(kb, '主题词丙')).to.equal('doc2.md');
+    expect(await top(kb, '第 3 篇')).to.equal('doc3.md');
     expect(kb.stats().files).to.equal(5);
   });
 

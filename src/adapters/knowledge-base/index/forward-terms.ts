@@ -1,4 +1,5 @@
 import { tokenize } from '../zh-tokenizer.js';
+import type { LexicalArrays } from './lexical-index.js';
 import { hashTerm } from './term-hash.js';
 
 /**
@@ -66,6 +67,40 @@ export function packForward(list: readonly ForwardTerms[]): PackedForward {
     lengths[i] = f.length;
   }
   return { offsets, lengths, hi, lo, tf };
+}
+
+/**
+ * The forward terms an inverted index was built from, back (its transpose:
+ * a counting sort by passage). What a rebuild reuses for unchanged files;
+ * a passage's terms come out in hash order, which inverting does not mind.
+ */
+export function forwardOf(lexical: LexicalArrays): PackedForward {
+  const { termHi, termLo, offsets: termOffsets, postings, tf: termTf, lengths } = lexical;
+  const n = lengths.length;
+  const total = postings.length;
+  const offsets = new Uint32Array(n + 1);
+  for (let i = 0; i < total; i++) {
+    const next = (postings[i] as number) + 1;
+    offsets[next] = (offsets[next] as number) + 1;
+  }
+  for (let p = 0; p < n; p++) offsets[p + 1] = (offsets[p + 1] as number) + (offsets[p] as number);
+  const fill = offsets.slice(0, n);
+  const hi = new Uint32Array(total);
+  const lo = new Uint32Array(total);
+  const tf = new Uint8Array(total);
+  for (let t = 0; t < termHi.length; t++) {
+    const h = termHi[t] as number;
+    const l = termLo[t] as number;
+    for (let i = termOffsets[t] as number; i < (termOffsets[t + 1] as number); i++) {
+      const p = postings[i] as number;
+      const at = fill[p] as number;
+      hi[at] = h;
+      lo[at] = l;
+      tf[at] = termTf[i] as number;
+      fill[p] = at + 1;
+    }
+  }
+  return { offsets, lengths: lengths.slice(), hi, lo, tf };
 }
 
 /** Passage `i` of a packed list. */

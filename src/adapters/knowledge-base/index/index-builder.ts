@@ -6,7 +6,7 @@ import type { FaqEntry, IngestProblem, KbPassage, Reader } from '../ingest/block
 import { FOLDER_META_FILE, FolderMetaTable } from '../ingest/folder-meta.js';
 import { describeFsError, readWalkedFile, walkFolder, type WalkedFile, type WalkLimits } from '../ingest/folder-walker.js';
 import { ingestFile } from '../ingest/ingest-file.js';
-import { packForward, unpackOne, type ForwardTerms, type PackedForward } from './forward-terms.js';
+import { forwardOf, packForward, unpackOne, type ForwardTerms, type PackedForward } from './forward-terms.js';
 import { type IndexStore, INDEX_FORMAT, type Manifest, type ManifestFile, type StoredIndex } from './index-store.js';
 import { KnowledgeIndex } from './knowledge-index.js';
 import type { TokenizePool } from './tokenize-pool.js';
@@ -77,7 +77,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuiltIndex> {
 
   const previous = options.previous;
   const before = new Map(previous?.manifest.files.map((f) => [f.path, f]) ?? []);
-  const previousForward = previous ? await options.store.forward(previous.forwardPath).catch(() => undefined) : undefined;
   const readable = files.filter((f) => basename(f.path) !== FOLDER_META_FILE && options.readerFor(f.path));
   const entries: FileEntry[] = new Array<FileEntry>(readable.length);
   let filesRead = 0;
@@ -96,7 +95,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuiltIndex> {
   for (const [i, file] of readable.entries()) {
     const meta = metas.for(file.path);
     const shape = JSON.stringify([PIPELINE_VERSION, passageChars, meta]);
-    const task = refresh(file, shape, before.get(file.path), previous, previousForward, options, meta).then((entry) => {
+    const task = refresh(file, shape, before.get(file.path), previous, options, meta).then((entry) => {
       entries[i] = entry;
       if (entry.read) filesRead++;
       passagesSoFar += entry.passages.length;
@@ -119,8 +118,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuiltIndex> {
   if (!changed && previous) {
     return { ...previous, index: new KnowledgeIndex(previous.passages, previous.lexical, previous.manifest.files.flatMap((f) => f.faqs), countDocs(previous.manifest)), filesRead: 0, filesReused: entries.length, changed: false };
   }
-  const assembled = assemble(entries, folderProblems);
-  const { lexical, forward } = await options.tokenizer.invert(assembled.forward);
+  // Unchanged files' terms, from the index in use: only now, once something did change.
+  const previousForward = previous ? forwardOf(previous.lexical.arrays) : undefined;
+  const assembled = assemble(entries, folderProblems, previousForward);
+  const { lexical } = await options.tokenizer.invert(assembled.forward);
   const manifest: Manifest = {
     format: INDEX_FORMAT,
     dir,
@@ -129,13 +130,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuiltIndex> {
     files: assembled.files,
     problems: folderProblems,
   };
-  const forwardPath = await options.store.save(manifest, assembled.passages, lexical, forward);
+  await options.store.save(manifest, assembled.passages, lexical);
   const faqs = assembled.files.flatMap((f) => f.faqs);
   return {
     manifest,
     passages: assembled.passages,
     lexical,
-    forwardPath,
     index: new KnowledgeIndex(assembled.passages, lexical, faqs, countDocs(manifest)),
     filesRead,
     filesReused: entries.length - filesRead,
@@ -146,7 +146,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuiltIndex> {
 interface FileEntry {
   readonly file: Omit<ManifestFile, 'first' | 'count'> & { readonly shape: string };
   readonly passages: readonly KbPassage[];
-  readonly forward: readonly ForwardTerms[];
+  /** Its passages' terms; for a reused file, where they start in the previous index's passages instead. */
+  readonly forward: readonly ForwardTerms[] | { readonly reusedFrom: number };
   readonly read: boolean;
 }
 
@@ -156,7 +157,6 @@ async function refresh(
   shape: string,
   old: (ManifestFile & { shape?: string }) | undefined,
   previous: StoredIndex | undefined,
-  previousForward: PackedForward | undefined,
   options: BuildOptions,
   meta: ReturnType<FolderMetaTable['for']>,
 ): Promise<FileEntry> {
@@ -166,11 +166,11 @@ async function refresh(
   } catch (error) {
     return problemOnly(file, shape, describeFsError(error));
   }
-  const reusable = old && previous && previousForward && old.shape === shape;
+  const reusable = old && previous && old.shape === shape;
   const reuse = (o: ManifestFile & { shape?: string }): FileEntry => ({
     file: { ...o, size: info.size, mtimeMs: info.mtimeMs, shape },
     passages: previous!.passages.slice(o.first, o.first + o.count),
-    forward: Array.from({ length: o.count }, (_, k) => unpackOne(previousForward!, o.first + k)),
+    forward: { reusedFrom: o.first },
     read: false,
   });
   if (reusable && old.size === info.size && old.mtimeMs === info.mtimeMs) return reuse(old);
@@ -204,7 +204,7 @@ function problemOnly(file: WalkedFile, shape: string, reason: string): FileEntry
 }
 
 /** Every file's passages in one list, ids checked across files (the first file, by path, keeps an id). */
-function assemble(entries: readonly FileEntry[], problems: IngestProblem[]) {
+function assemble(entries: readonly FileEntry[], problems: IngestProblem[], previousForward: PackedForward | undefined) {
   const passages: KbPassage[] = [];
   const forward: ForwardTerms[] = [];
   const files: ManifestFile[] = [];
@@ -222,7 +222,8 @@ function assemble(entries: readonly FileEntry[], problems: IngestProblem[]) {
       }
       docOwner.set(p.docId, entry.file.path);
       passages.push(p);
-      forward.push(entry.forward[k] as ForwardTerms);
+      const own = entry.forward;
+      forward.push('reusedFrom' in own ? unpackOne(previousForward as PackedForward, own.reusedFrom + k) : (own[k] as ForwardTerms));
     }
     const faqs: FaqEntry[] = [];
     for (const faq of entry.file.faqs) {

@@ -1,8 +1,7 @@
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FaqEntry, IngestProblem, KbPassage } from '../ingest/blocks.js';
-import { encodeArrays, readArrays } from './array-file.js';
-import type { PackedForward } from './forward-terms.js';
+import { readArrays, writeArrays } from './array-file.js';
 import { LexicalIndex } from './lexical-index.js';
 
 /** One file of the folder as the persisted index remembers it. */
@@ -36,8 +35,6 @@ export interface StoredIndex {
   readonly manifest: Manifest;
   readonly passages: KbPassage[];
   readonly lexical: LexicalIndex;
-  /** Where its forward terms are, read only when a rebuild reuses files. */
-  readonly forwardPath: string;
 }
 
 export const INDEX_FORMAT = 1;
@@ -90,30 +87,21 @@ export class IndexStore {
       lengths: a.lengths as Uint32Array,
     });
     if (lexical.passageCount !== passages.length) throw new Error(`${dir}: ${passages.length} passages but ${lexical.passageCount} indexed`);
-    return { manifest, passages, lexical, forwardPath: join(dir, 'forward.bin') };
+    return { manifest, passages, lexical };
   }
 
-  /** Reads a generation's forward terms (for reusing unchanged files). */
-  async forward(path: string): Promise<PackedForward> {
-    const a = await readArrays(path);
-    return {
-      offsets: a.offsets as Uint32Array,
-      lengths: a.lengths as Uint32Array,
-      hi: a.hi as Uint32Array,
-      lo: a.lo as Uint32Array,
-      tf: a.tf as Uint8Array,
-    };
-  }
-
-  /** Writes a new generation and makes it current; returns where its forward terms are. */
-  async save(manifest: Manifest, passages: readonly KbPassage[], lexical: LexicalIndex, forward: PackedForward): Promise<string> {
+  /**
+   * Writes a new generation and makes it current. A rebuild that reuses
+   * unchanged files takes their terms from the lexical index (its transpose,
+   * `forwardOf`): no second copy of every posting is written.
+   */
+  async save(manifest: Manifest, passages: readonly KbPassage[], lexical: LexicalIndex): Promise<void> {
     await mkdir(this.root, { recursive: true });
     const name = `gen-${Date.now()}-${process.pid}`;
     const dir = join(this.root, name);
     await mkdir(dir);
     await writePassages(join(dir, 'passages.json'), passages);
-    await writeSynced(join(dir, 'lexical.bin'), encodeArrays({ ...lexical.arrays }));
-    await writeSynced(join(dir, 'forward.bin'), encodeArrays({ ...forward }));
+    await writeArrays(join(dir, 'lexical.bin'), { ...lexical.arrays });
     // The manifest last: a generation without one is incomplete by definition.
     await writeSynced(join(dir, 'manifest.json'), JSON.stringify(manifest));
     const previous = await readFile(join(this.root, 'CURRENT'), 'utf8').then((t) => t.trim(), () => undefined);
@@ -122,7 +110,6 @@ export class IndexStore {
     await rename(tmp, join(this.root, 'CURRENT'));
     await syncDir(this.root);
     await this.prune(name, previous);
-    return join(dir, 'forward.bin');
   }
 
   /**

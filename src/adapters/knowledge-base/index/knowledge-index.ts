@@ -57,6 +57,7 @@ export class KnowledgeIndex {
         kind: 'faq',
         answer: entry.answer,
         matchedQuestion: m.question,
+        foundBy: 'lexical',
       });
     }
     found.push(...this.searchPassages(query, options, inSpace));
@@ -95,6 +96,7 @@ export class KnowledgeIndex {
         kind: 'passage',
         headingPath: p.headingPath,
         ...(p.page !== undefined ? { page: p.page } : {}),
+        foundBy: 'lexical',
       });
       if (out.length >= options.topK) break;
     }
