@@ -18,6 +18,18 @@ export interface RecalledDoc {
   readonly headingPath?: readonly string[];
   /** 1-based page the passage starts on (PDF), when known. */
   readonly page?: number;
+  /** Which retrieval found it: the lexical index, the vectors, or both; unset when the knowledge base does not say (a remote one). */
+  readonly foundBy?: FoundBy;
+  /** True when a reranker scored it (its `score` is then on the reranker's scale). */
+  readonly reranked?: boolean;
+}
+
+export type FoundBy = 'lexical' | 'vector' | 'both';
+
+/** `lexical`, `vector` or `both`, and `+reranked` when a reranker scored it; `''` when unknown. For records, the eval report and a reply header. */
+export function retrievalPath(doc: Pick<RecalledDoc, 'foundBy' | 'reranked'> | undefined): string {
+  if (!doc?.foundBy) return '';
+  return doc.reranked ? `${doc.foundBy}+reranked` : doc.foundBy;
 }
 
 /** What the knowledge base found for a turn. */

@@ -7,6 +7,8 @@ export interface RecordedDoc {
   readonly kind: 'passage' | 'faq';
   /** For an FAQ entry: which of its questions matched best. */
   readonly matchedQuestion?: string;
+  /** Which retrieval found it (`lexical`, `vector`, `both`, `+reranked`; see `retrievalPath`), when the knowledge base says. */
+  readonly foundBy?: string;
 }
 
 /**

@@ -72,7 +72,7 @@ describe('turn records in SQLite', () => {
     service = await startTestService({ RECORDS_DB: file, MOCK_LLM_DELAY_MS: '0', KB_MIN_SCORE: '0.5' }, { knowledgeBase: new FakeKnowledgeBase([scored(DOC_A, 0.2)]) });
     await sendJson(service.url, '/chat/sync', { body: { user: 'u', msg_type: 'text', content: '没人知道的问题' } });
     await service.close();
-    service = await startTestService({ RECORDS_DB: file, MOCK_LLM_DELAY_MS: '0' }, { knowledgeBase: new FakeKnowledgeBase([FAQ_VPN]) });
+    service = await startTestService({ RECORDS_DB: file, MOCK_LLM_DELAY_MS: '0' }, { knowledgeBase: new FakeKnowledgeBase([{ ...FAQ_VPN, foundBy: 'vector', reranked: true }]) });
     await sendJson(service.url, '/chat/sync', { body: { user: 'u', msg_type: 'text', content: 'vpn 登不上去' } });
     await service.close();
     service = await startTestService({ RECORDS_DB: file, MOCK_LLM_DELAY_MS: '0' }, { knowledgeBase: new FakeKnowledgeBase([], { fail: new Error('down') }) });
@@ -80,7 +80,7 @@ describe('turn records in SQLite', () => {
     const turns = new Map((await turnsIn(file, 3)).map((t) => [t.question, t]));
     expect(turns.get('没人知道的问题')).to.include({ reason: 'no_recall', answered: false });
     expect(turns.get('vpn 登不上去')).to.include({ reason: 'faq_direct', answered: true, citedDocId: FAQ_VPN.docId });
-    expect(turns.get('vpn 登不上去')!.docs[0]).to.include({ kind: 'faq', matchedQuestion: FAQ_VPN.matchedQuestion });
+    expect(turns.get('vpn 登不上去')!.docs[0]).to.include({ kind: 'faq', matchedQuestion: FAQ_VPN.matchedQuestion, foundBy: 'vector+reranked' });
     expect(turns.get('检索失败的问题')!.reason).to.not.equal('answered');
   });
 

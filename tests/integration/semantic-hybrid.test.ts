@@ -26,7 +26,8 @@ describe('semantic retrieval fused with the lexical index (embeddings by configu
 
   const ask = async (content: string) => {
     const r = await fetch(`${service!.url}/chat/sync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content, user: 'u', msg_type: 'text' }) });
-    return (await r.json()) as { recall_docs: { doc_id: string; score: number }[] };
+    const reply = (await r.json()) as { recall_docs: { doc_id: string; score: number }[] };
+    return { ...reply, foundBy: r.headers.get('x-answer-found-by') };
   };
   const untilVectors = async () => {
     for (let i = 0; i < 100 && !service!.logLines().some((l) => l.message === 'knowledge vectors ready'); i++) await sleep(50);
@@ -59,6 +60,8 @@ describe('semantic retrieval fused with the lexical index (embeddings by configu
     await untilVectors();
     const found = await ask('在家连不上公司网络');
     expect(found.recall_docs[0]?.doc_id).to.equal('vpn.md');
+    expect(found.foundBy).to.equal('vector');
+    expect((await ask('打印机卡纸怎么办')).foundBy).to.equal('both');
     const ready = JSON.stringify(await (await fetch(`${service.url}/ready`)).json());
     expect(ready).to.match(/embeddings up, rerank off, \d+ vectors in use/);
     expect(fake.seen('/v1/embeddings').length).to.be.greaterThan(1); // the passages, then the questions
@@ -73,6 +76,7 @@ describe('semantic retrieval fused with the lexical index (embeddings by configu
     const found = await ask('打印机卡纸怎么办');
     fake.handle = working;
     expect(found.recall_docs[0]?.doc_id).to.equal('printer.md');
+    expect(found.foundBy).to.equal('lexical');
   });
 
   it('when a reranker is configured, then it reorders the candidates and its score is the score the thresholds read', async () => {
@@ -86,6 +90,7 @@ describe('semantic retrieval fused with the lexical index (embeddings by configu
     const found = await ask('EasyConnect 客户端和打印机');
     fake.handle = saved;
     expect(found.recall_docs.map((d) => [d.doc_id, d.score])).to.deep.equal([['printer.md', 0.91]]); // the VPN page, 0.12, is under RERANK_MIN_SCORE
+    expect(found.foundBy).to.equal('lexical+reranked');
     expect(fake.seen('/v1/rerank').length).to.be.greaterThan(0);
   });
 

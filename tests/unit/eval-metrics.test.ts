@@ -12,6 +12,7 @@ function result(expected: string | null, ids: string[], fields: Partial<Question
     question: { line, query: `q${line}`, expected },
     docs: ids.map((id) => ({ id })),
     reason: 'answered',
+    foundBy: 'lexical',
     answerSuccess: 1,
     latencyMs: line,
     answer: 'a',
@@ -62,6 +63,16 @@ describe('eval metrics (summarizeResults)', () => {
     expect(s.answerSuccessUnknown).to.equal(1);
     expect(s.failures).to.deep.equal({ count: 1, byKind: { code_50001: 1 } });
     expect(s.reasons).to.deep.equal({ faq_direct: 4, answered: 2, no_recall: 2, '': 1 });
+  });
+
+  it('when answers were found by different retrievals, then they are counted by path, over answered turns only', () => {
+    const s = summarizeResults([
+      result('a', ['a'], { foundBy: 'vector' }),
+      result('a', ['a'], { foundBy: 'both+reranked' }),
+      result('a', ['a'], { foundBy: 'vector' }),
+      result('b', [], { reason: 'no_recall', answerSuccess: 0, foundBy: '' }),
+    ]);
+    expect(s.foundBy).to.deep.equal({ vector: 2, 'both+reranked': 1 });
   });
 
   it('when calls took 1..10 ms and two could not reach the service, then the percentiles are nearest-rank over the ten, timeouts included', () => {

@@ -7,6 +7,7 @@ const base: QuestionResult = {
   question: { line: 3, query: '花呗怎么还款，"分期"可以吗？', expected: 'F1' },
   docs: [{ id: 'F2', score: 0.91234 }, { id: 'F1', score: 0.5 }, { id: 'D9' }],
   reason: 'answered',
+  foundBy: 'both+reranked',
   answerSuccess: 1,
   latencyMs: 12.6,
   answer: '第一行\n第二行',
@@ -15,7 +16,7 @@ const base: QuestionResult = {
 describe('eval report (CSV)', () => {
   it('when written, then it starts with a UTF-8 BOM, uses CRLF, and reads back cell for cell', () => {
     const text = reportCsv([base, { ...base, question: { line: 4, query: '天气', expected: null }, docs: [], reason: 'no_recall', answerSuccess: 0, answer: '' }]);
-    expect(text.startsWith('\uFEFFline,query,expected,rank,top_ids,reason,answer_success,latency_ms,answer,error\r\n')).to.equal(true);
+    expect(text.startsWith('\uFEFFline,query,expected,rank,top_ids,reason,found_by,answer_success,latency_ms,answer,error\r\n')).to.equal(true);
     const rows = parse(text, { bom: true, columns: true }) as Record<string, string>[];
     expect(rows[0]).to.deep.equal({
       line: '3',
@@ -24,6 +25,7 @@ describe('eval report (CSV)', () => {
       rank: '2',
       top_ids: 'F2 (0.912) | F1 (0.500) | D9',
       reason: 'answered',
+      found_by: 'both+reranked',
       answer_success: '1',
       latency_ms: '13',
       answer: '第一行\n第二行',

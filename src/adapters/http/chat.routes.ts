@@ -3,7 +3,7 @@ import type { ParameterizedContext } from 'koa';
 import type { StreamChatUseCase } from '../../application/stream-chat.use-case.js';
 import type { SyncChatUseCase } from '../../application/sync-chat.use-case.js';
 import type { ChatTurn } from '../../domain/chat-turn.js';
-import { EMPTY_RECALL } from '../../domain/recall-result.js';
+import { EMPTY_RECALL, retrievalPath } from '../../domain/recall-result.js';
 import type { TurnOutcome, TurnSink } from '../../domain/turn-event.js';
 import { CallerGone } from '../../domain/turn-failure.js';
 import type { CallState } from './call-state.js';
@@ -90,6 +90,9 @@ export async function syncChat(
     ctx.type = 'application/json; charset=utf-8';
     // Not part of the protocol (Yishiting ignores it): why the turn ended, for `npm run eval` and operators' scripts.
     ctx.set('X-Answer-Reason', answer.outcome.reason ?? describeOutcome(answer.outcome));
+    // Likewise: which retrieval found the cited document (`lexical`, `vector`, `both`, `+reranked`).
+    const path = answer.outcome.answered ? retrievalPath(answer.outcome.recall.docs[0]) : '';
+    if (path) ctx.set('X-Answer-Found-By', path);
     ctx.body = syncReply(answer, turn.traceId);
     ctx.state.firstFrameAt = Date.now();
   } catch (error) {

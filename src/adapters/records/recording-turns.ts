@@ -1,6 +1,7 @@
 import type { StreamChatUseCase } from '../../application/stream-chat.use-case.js';
 import type { TurnRecorder } from '../../application/ports/turn-records.port.js';
 import type { ChatTurn } from '../../domain/chat-turn.js';
+import { retrievalPath } from '../../domain/recall-result.js';
 import type { TurnOutcome, TurnSink } from '../../domain/turn-event.js';
 import type { RecordedDoc, TurnRecord } from '../../domain/turn-record.js';
 
@@ -74,6 +75,7 @@ export function turnRecord(turn: ChatTurn, outcome: TurnOutcome | undefined, end
     score: d.score,
     kind: d.kind === 'faq' ? 'faq' : 'passage',
     ...(d.matchedQuestion ? { matchedQuestion: d.matchedQuestion } : {}),
+    ...(d.foundBy ? { foundBy: retrievalPath(d) } : {}),
   }));
   const outcomeLabel = !outcome ? 'caller_hung_up' : (outcome.failure ?? (outcome.answered ? 'answered' : 'not_answered'));
   return {

@@ -47,6 +47,7 @@ export async function askQuestion(question: EvalQuestion, callId: string, target
     question,
     docs: [],
     reason: '',
+    foundBy: '',
     answerSuccess: undefined,
     answer: '',
     latencyMs: performance.now() - started,
@@ -78,7 +79,8 @@ export async function askQuestion(question: EvalQuestion, callId: string, target
   if (reply.code !== 0) {
     return failed(`code_${String(reply.code)}`, typeof reply.err_msg === 'string' && reply.err_msg ? reply.err_msg : '(no err_msg)', { reason, answer, docs });
   }
-  return result({ docs, reason, answer, answerSuccess: readAnswerSuccess(reply, reason) });
+  const foundBy = response.headers.get('x-answer-found-by') ?? '';
+  return result({ docs, reason, foundBy, answer, answerSuccess: readAnswerSuccess(reply, reason) });
 }
 
 /**

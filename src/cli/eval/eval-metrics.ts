@@ -34,6 +34,8 @@ export interface EvalSummary {
   readonly failures: { readonly count: number; readonly byKind: Readonly<Record<string, number>> };
   /** How many turns ended for each `X-Answer-Reason` ('' when the service sent none). */
   readonly reasons: Readonly<Record<string, number>>;
+  /** Answered turns by which retrieval found the cited document (`X-Answer-Found-By`; '' when the service sent none). */
+  readonly foundBy: Readonly<Record<string, number>>;
   /** Rows whose answer_success the service did not tell (no field, no reason header). */
   readonly answerSuccessUnknown: number;
   /** Per call, ms, over the calls that reached the service (timeouts included); `null` when none did. */
@@ -75,6 +77,7 @@ export function summarizeResults(results: readonly QuestionResult[]): EvalSummar
     },
     failures: { count: failed.length, byKind: countBy(failed, (r) => r.failure?.kind ?? '') },
     reasons: countBy(results, (r) => r.reason),
+    foundBy: countBy(results.filter((r) => r.answerSuccess === 1), (r) => r.foundBy),
     answerSuccessUnknown: results.filter((r) => r.answerSuccess === undefined).length,
     latencyMs: {
       p50: percentile(latencies, 50),

@@ -23,6 +23,8 @@ export interface QuestionResult {
   readonly docs: readonly RankedDoc[];
   /** The `X-Answer-Reason` header (`faq_direct`, `answered`, `no_recall`, …); `''` when the service sent none. */
   readonly reason: string;
+  /** The `X-Answer-Found-By` header: which retrieval found the cited document (`lexical`, `vector`, `both`, `+reranked`); `''` when not sent. */
+  readonly foundBy: string;
   /** The protocol's `answer_success`; `undefined` when the reply does not tell it (see `readAnswerSuccess`). */
   readonly answerSuccess: 0 | 1 | undefined;
   /** From sending the request to the end of the reply. */

@@ -6,7 +6,7 @@ export const ANSWER_PREVIEW_CHARS = 200;
 /** How many recalled ids the report lists per question. */
 export const REPORT_TOP_IDS = 10;
 
-const HEADER = ['line', 'query', 'expected', 'rank', 'top_ids', 'reason', 'answer_success', 'latency_ms', 'answer', 'error'];
+const HEADER = ['line', 'query', 'expected', 'rank', 'top_ids', 'reason', 'found_by', 'answer_success', 'latency_ms', 'answer', 'error'];
 
 /**
  * The per-question report as CSV text: RFC 4180 quoting, CRLF line ends,
@@ -21,6 +21,7 @@ export function reportCsv(results: readonly QuestionResult[]): string {
     String(rankOfExpected(r) ?? ''),
     textCell(r.docs.slice(0, REPORT_TOP_IDS).map((d) => (d.score === undefined ? d.id : `${d.id} (${d.score.toFixed(3)})`)).join(' | ')),
     textCell(r.reason),
+    textCell(r.foundBy),
     r.answerSuccess === undefined ? '' : String(r.answerSuccess),
     String(Math.round(r.latencyMs)),
     textCell([...r.answer].slice(0, ANSWER_PREVIEW_CHARS).join('')),

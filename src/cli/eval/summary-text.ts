@@ -20,6 +20,7 @@ export function summaryText(s: EvalSummary): string {
     `out of scope:  answer_success 1 ${shareText(s.outOfScope.answered)}, answered directly ${shareText(s.outOfScope.direct)}`,
     `failures      ${s.failures.count}${s.failures.count > 0 ? ` (${counts(s.failures.byKind)})` : ''}`,
     `reasons       ${counts(s.reasons) || '(none)'}`,
+    `cited, found by ${counts(s.foundBy) || '(none answered)'}`,
     `latency ms    p50 ${ms(s.latencyMs.p50)} · p90 ${ms(s.latencyMs.p90)} · p99 ${ms(s.latencyMs.p99)} · max ${ms(s.latencyMs.max)}`,
   ];
   if (s.answerSuccessUnknown > 0) {

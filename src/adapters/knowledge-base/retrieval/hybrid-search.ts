@@ -1,4 +1,4 @@
-import type { RecalledDoc } from '../../../domain/recall-result.js';
+import type { FoundBy, RecalledDoc } from '../../../domain/recall-result.js';
 import type { KbPassage } from '../ingest/blocks.js';
 import type { KnowledgeIndex, SearchOptions } from '../index/knowledge-index.js';
 import type { EmbedItem } from './embed-items.js';
@@ -70,14 +70,20 @@ export async function hybridSearch(
     ],
     fusion.k,
   );
-  let ranked = fused.map((f) => byId.get(f.id) as RecalledDoc);
+  let ranked = fused.map((f): RecalledDoc => ({ ...(byId.get(f.id) as RecalledDoc), foundBy: foundBy(f.sources) }));
   const reranked = await semantic.rerank(query, ranked.map((d) => ({ id: idOf(d), text: d.kind === 'faq' ? d.title : d.content })), undefined, signal);
   if (reranked) {
-    const scored = reranked.map((r) => ({ ...(byId.get(r.id) as RecalledDoc), score: Math.round(r.score * 1e6) / 1e6 }));
+    const fusedById = new Map(ranked.map((d) => [idOf(d), d]));
+    const scored = reranked.map((r) => ({ ...(fusedById.get(r.id) as RecalledDoc), score: Math.round(r.score * 1e6) / 1e6, reranked: true }));
     const done = new Set(reranked.map((r) => r.id));
     ranked = [...scored, ...ranked.filter((d) => !done.has(idOf(d))).map((d) => ({ ...d, score: Math.min(d.score, scored.at(-1)?.score ?? 0) }))];
   }
   return ranked.filter((d) => d.score >= options.minScore).slice(0, options.topK);
+}
+
+function foundBy(sources: Readonly<Record<string, unknown>>): FoundBy {
+  if (sources.lexical && sources.vector) return 'both';
+  return sources.vector ? 'vector' : 'lexical';
 }
 
 const idOf = (d: RecalledDoc) => `${d.kind === 'faq' ? 'faq' : 'doc'}:${d.docId}`;
