@@ -9,18 +9,19 @@ import type { ChatMessage } from '../domain/chat-turn.js';
  * conversation and the question as asked.
  */
 export function carryTopic(history: readonly ChatMessage[], question: string): string {
-  if (!leansOnPrevious(question)) return question;
-    const topic: string[] = [];
+  if (!leans(readWords(question))) return question;
+  const topic: string[] = [];
   let looked = 0;
   for (let i = history.length - 1; i >= 0 && looked < MAX_QUESTIONS_BACK; i--) {
     const message = history[i];
     if (message?.role !== 'user') continue;
     looked += 1;
+    const earlier = readWords(message.content);
     // Newest first, but in their own order within each question.
-    const words = contentWords(message.content).filter((w) => !question.includes(w) && !topic.includes(w));
+    const words = earlier.words.filter((w) => !question.includes(w) && !topic.includes(w));
     topic.unshift(...words);
     // A previous question that stood on its own holds the whole topic; one that leaned too points further back.
-    if (words.length > 0 && !leansOnPrevious(message.content)) break;
+    if (words.length > 0 && !leans(earlier)) break;
   }
   const carried = topic.slice(-MAX_TOPIC_WORDS);
   return carried.length > 0 ? `${carried.join(' ')} ${question}` : question;
@@ -31,9 +32,7 @@ export function carryTopic(history: readonly ChatMessage[], question: string): s
  * words of its own, or a pointer back (这个, 它, 上面, 还有…) and few words.
  */
 export function leansOnPrevious(question: string): boolean {
-  const own = contentWords(question).reduce((n, w) => n + w.length, 0);
-  if (own <= MIN_OWN_CHARS) return true;
-  return own <= POINTER_OWN_CHARS && segments(question).some((s) => s.isWordLike && POINTERS.has(s.segment));
+  return leans(readWords(question));
 }
 
 /**
@@ -44,22 +43,37 @@ export function leansOnPrevious(question: string): boolean {
  * whole. A lone CJK character (弄, 办) is dropped; a Latin word or number is kept.
  */
 export function contentWords(text: string): string[] {
+  return readWords(text).words;
+}
+
+/** What a text says for the rules above: its topic words, and whether it has a pointer back. */
+interface ReadText {
+  readonly words: string[];
+  readonly pointsBack: boolean;
+}
+
+function leans({ words, pointsBack }: ReadText): boolean {
+  const own = words.reduce((n, w) => n + w.length, 0);
+  return own <= MIN_OWN_CHARS || (own <= POINTER_OWN_CHARS && pointsBack);
+}
+
+/** One pass of the segmenter, the costly part (it runs on every turn that has history), for both rules. */
+function readWords(text: string): ReadText {
   const words: string[] = [];
+  let pointsBack = false;
   let run = '';
   const close = () => {
     if (run.length >= 2 || /^[\p{Script=Latin}\d]+$/u.test(run)) words.push(run);
     run = '';
   };
-  for (const s of segments(text)) {
-    if (s.isWordLike && !STOP.has(s.segment.toLowerCase()) && !POINTERS.has(s.segment)) run += s.segment;
+  for (const s of WORDS.segment(text.slice(0, MAX_SCAN_CHARS))) {
+    const pointer = s.isWordLike === true && POINTERS.has(s.segment);
+    pointsBack ||= pointer;
+    if (s.isWordLike && !pointer && !STOP.has(s.segment.toLowerCase())) run += s.segment;
     else close();
   }
   close();
-  return words;
-}
-
-function segments(text: string): Intl.SegmentData[] {
-  return Array.from(WORDS.segment(text.slice(0, MAX_SCAN_CHARS)));
+  return { words, pointsBack };
 }
 
 // Intl's Chinese word dictionary, so the application needs no tokenizer adapter.

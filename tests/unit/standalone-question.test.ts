@@ -23,6 +23,12 @@ describe('standalone questions without a model: carrying the previous topic', ()
     expect(leansOnPrevious('Outlook 收不到邮件怎么办')).to.equal(false);
   });
 
+  it('when a question points back, then it leans only with few words of its own (six characters at most)', () => {
+    expect(leansOnPrevious('这个打印机连不上')).to.equal(true);
+    expect(leansOnPrevious('打印机连不上')).to.equal(false);
+    expect(leansOnPrevious('这个 Outlook 密码重置了')).to.equal(false);
+  });
+
   it('when the previous question leaned too, then the topic is found further back', () => {
     const history = [...vpn, ...exchange('那这个怎么弄？')];
     expect(carryTopic(history, '它要收费吗')).to.equal('VPN 连不上 它要收费吗');
