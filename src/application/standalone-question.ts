@@ -9,7 +9,7 @@ import type { ChatMessage } from '../domain/chat-turn.js';
  * conversation and the question as asked.
  */
 export function carryTopic(history: readonly ChatMessage[], question: string): string {
-  if (!leans(readWords(question))) return question;
+  if (!leansOnPrevious(question)) return question;
   const topic: string[] = [];
   let looked = 0;
   for (let i = history.length - 1; i >= 0 && looked < MAX_QUESTIONS_BACK; i--) {
@@ -32,7 +32,7 @@ export function carryTopic(history: readonly ChatMessage[], question: string): s
  * words of its own, or a pointer back (这个, 它, 上面, 还有…) and few words.
  */
 export function leansOnPrevious(question: string): boolean {
-  return leans(readWords(question));
+  return !surelyStandsAlone(question) && leans(readWords(question));
 }
 
 /**
@@ -76,13 +76,40 @@ function readWords(text: string): ReadText {
   return { words, pointsBack };
 }
 
+/**
+ * True when `question` does not lean, told without the segmenter (most questions on most
+ * turns). A letter or digit that occurs in no pointer or function word is part of a topic
+ * word whatever the segmenter makes of it (its segment is word-like and cannot be a pointer
+ * or function word), and two or more such characters in a row are a run that is kept: so
+ * those runs' lengths add up to no more than the question's own characters. And a question
+ * that contains no pointer as a substring has no pointer segment.
+ */
+function surelyStandsAlone(question: string): boolean {
+  const text = question.slice(0, MAX_SCAN_CHARS);
+  let own = 0;
+  let row = 0;
+  for (const c of text) {
+    if (LETTER_OR_DIGIT.test(c) && !RULE_CHARS.has(c.toLowerCase())) {
+      row += 1;
+      continue;
+    }
+    if (row >= 2) own += row;
+    row = 0;
+  }
+  if (row >= 2) own += row;
+  if (own > POINTER_OWN_CHARS) return true;
+  return own > MIN_OWN_CHARS && !POINTER_WORDS.some((p) => text.includes(p));
+}
+
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+
 // Intl's Chinese word dictionary, so the application needs no tokenizer adapter.
 const WORDS = new Intl.Segmenter('zh', { granularity: 'word' });
 
-/** Words that point back at what was said before. */
-const POINTERS = new Set(
-  '这个 那个 这些 那些 这样 那样 这种 那种 这里 那里 这儿 那儿 它 它们 他 她 这 那 此 该 上面 上述 以上 前面 刚才 刚刚 之前 还有 那么 另外 其他 其它 同样 也 呢'.split(' '),
-);
+/** Words that point back at what was said before (这个, 它, 上面, 还有…). */
+export const POINTER_WORDS: readonly string[] =
+  '这个 那个 这些 那些 这样 那样 这种 那种 这里 那里 这儿 那儿 它 它们 他 她 这 那 此 该 上面 上述 以上 前面 刚才 刚刚 之前 还有 那么 另外 其他 其它 同样 也 呢'.split(' ');
+const POINTERS = new Set(POINTER_WORDS);
 
 /** Question and function words: never a topic. */
 const STOP = new Set(
@@ -90,6 +117,9 @@ const STOP = new Set(
     '请问 请 一下 可以 能 能不能 可不可以 要 需要 会 在 有 没有 没 不 和 与 或 或者 就 都 还 又 再 办 弄 做 用 说 说的 ' +
     '意思 问题 一个 知道 告诉 帮 帮忙 处理 解决 然后 现在 你好 您好 在吗 谢谢 好的 嗯 哦 ok').split(' '),
 );
+
+/** Every character of a pointer or function word (lower case, as function words are matched). */
+const RULE_CHARS = new Set([...POINTERS, ...STOP].join(''));
 
 /** A question with this many characters of its own or fewer always leans on the previous one. */
 const MIN_OWN_CHARS = 2;

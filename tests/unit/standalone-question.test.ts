@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { usableQuestion } from '../../src/application/question-rewrite.js';
-import { carryTopic, contentWords, leansOnPrevious } from '../../src/application/standalone-question.js';
+import { carryTopic, contentWords, leansOnPrevious, POINTER_WORDS } from '../../src/application/standalone-question.js';
 import type { ChatMessage } from '../../src/domain/chat-turn.js';
 
 const exchange = (question: string, answer = '好的。'): ChatMessage[] => [
@@ -43,6 +43,40 @@ describe('standalone questions without a model: carrying the previous topic', ()
     expect(contentWords('VPN 连不上怎么办？')).to.deep.equal(['VPN', '连不上']);
     expect(contentWords('怎么重置域账号密码')).to.deep.equal(['重置域账号密码']);
     expect(contentWords('那这个怎么弄？')).to.deep.equal([]);
+  });
+});
+
+describe('leaning on the previous question: the shortcut that skips the segmenter', () => {
+  const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+  const pointers = new Set(POINTER_WORDS);
+  /** The rule as documented, read from the segmenter alone. */
+  const leansByRule = (question: string) => {
+    const own = contentWords(question).reduce((n, w) => n + w.length, 0);
+    const pointsBack = Array.from(segmenter.segment(question.slice(0, 500))).some((s) => s.isWordLike && pointers.has(s.segment));
+    return own <= 2 || (own <= 6 && pointsBack);
+  };
+  const pieces = [
+    ...POINTER_WORDS,
+    ...'怎么 如何 吗 的 了 是 我 要 能 办 弄 ok OK Ok 问题 一下 请问'.split(' '),
+    ...'打印机 密码 重置 VPN Outlook 配置 回调 地址 账号 连不上 收费 123 邮件 一 个 上 网 好 里 也许 他人 ＯＫ'.split(' '),
+    '？', '，', ' ', '。', '!', '👍', '_', 'é', '\u0301', '한국',
+  ];
+
+  it('when 10,000 questions are made of pointers, function words, topic words and punctuation, then each leans exactly as the rule says', () => {
+    let seed = 17;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    let leaning = 0;
+    for (let i = 0; i < 10_000; i += 1) {
+      const question = Array.from({ length: random(9) }, () => pieces[random(pieces.length)]).join('');
+      const expected = leansByRule(question);
+      if (leansOnPrevious(question) !== expected) expect.fail(`${JSON.stringify(question)}: expected leaning ${expected}`);
+      if (expected) leaning += 1;
+    }
+    // Both kinds were met plenty, so the comparison says something.
+    expect(leaning).to.be.within(1_000, 9_000);
   });
 });
 
