@@ -9,7 +9,7 @@ import { ingestFile } from '../ingest/ingest-file.js';
 import { forwardOf, packForward, unpackOne, type ForwardTerms, type PackedForward } from './forward-terms.js';
 import { type IndexStore, INDEX_FORMAT, type Manifest, type ManifestFile, type StoredIndex } from './index-store.js';
 import { KnowledgeIndex } from './knowledge-index.js';
-import type { TokenizePool } from './tokenize-pool.js';
+import { FileReadTimeout, type TokenizePool } from './tokenize-pool.js';
 
 /** Files read at once. */
 const IN_FLIGHT = 4;
@@ -183,7 +183,14 @@ async function refresh(
   const fingerprint = createHash('sha256').update(shape).update('\0').update(bytes).digest('hex');
   if (reusable && old.fingerprint === fingerprint) return reuse(old);
   // With the default readers the whole file goes to a thread; otherwise (a test's readers) it is read here.
-  const onThread = options.readOnThreads ? await options.tokenizer.ingest(file.path, bytes, meta, options.passageChars) : undefined;
+  let onThread;
+  try {
+    onThread = options.readOnThreads ? await options.tokenizer.ingest(file.path, bytes, meta, options.passageChars) : undefined;
+  } catch (error) {
+    // A stuck parser: the file is skipped with that reason (and tried again at the next build), the rest goes on.
+    if (error instanceof FileReadTimeout) return problemOnly(file, shape, error.message);
+    throw error;
+  }
   const content = onThread?.content ?? (await ingestFile(file.path, bytes, options.readerFor(file.path) as Reader, meta, options.passageChars));
   const forward = onThread?.forward ?? (await options.tokenizer.forward(content.passages));
   return {

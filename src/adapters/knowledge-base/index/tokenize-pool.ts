@@ -25,44 +25,68 @@ export class TokenizePool {
   private nextId = 0;
   private broken = false;
 
-  constructor(size = Math.max(1, Math.min(4, availableParallelism()))) {
-    try {
-      for (let i = 0; i < size; i++) {
-        const worker = startWorker();
-        worker.unref();
-        worker.on('message', (m: { id: number; error?: string }) => {
-          const p = this.pending.get(m.id);
-          this.pending.delete(m.id);
-          this.release(worker);
-          if (m.error === undefined) p?.resolve(m);
-          else p?.reject(new Error(`tokenizer: ${m.error}`));
-        });
-        worker.on('error', (error) => this.fail(error));
-        this.workers.push(worker);
-        this.idle.push(worker);
-      }
-    } catch {
-      this.broken = true;
-    }
+  /**
+   * @param fileTimeoutMs a file `ingest` has not finished reading by then is
+   *   given up (`FileReadTimeout`): its thread is stopped and replaced, which
+   *   is the only way to stop a parser stuck on a pathological file.
+   */
+  constructor(
+    private readonly size = Math.max(1, Math.min(4, availableParallelism())),
+    private readonly fileTimeoutMs = Number.POSITIVE_INFINITY,
+  ) {}
+
+  private spawn(): Worker {
+    const worker = startWorker();
+    worker.unref();
+    worker.on('message', (m: { id: number; error?: string }) => {
+      if (!this.workers.includes(worker)) return; // given up on (a file timed out): not put back to work
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      this.release(worker);
+      if (m.error === undefined) p?.resolve(m);
+      else p?.reject(new Error(`tokenizer: ${m.error}`));
+    });
+    worker.on('error', (error) => this.fail(error));
+    this.workers.push(worker);
+    return worker;
   }
 
   /**
    * One file read, chunked and tokenized on a thread with the default
    * readers; undefined when no thread can take it (the caller does it here).
+   * Rejects with `FileReadTimeout` when the file takes longer than the pool's file timeout.
    */
   async ingest(path: string, bytes: Buffer, meta: FolderMeta, passageChars: number): Promise<{ content: FileContent; forward: ForwardTerms[] } | undefined> {
     const worker = this.broken ? undefined : await this.acquire();
     if (!worker || this.broken) return undefined;
     const copy = new Uint8Array(bytes); // its own buffer, to move (a Buffer may share a pool)
     const id = this.nextId++;
+    let timer: NodeJS.Timeout | undefined;
     try {
       const reply = await new Promise<{ content: FileContent; packed: PackedForward }>((resolve, reject) => {
         this.pending.set(id, { resolve, reject });
         worker.postMessage({ id, ingest: { path, bytes: copy, meta, passageChars } }, [copy.buffer as ArrayBuffer]);
+        if (Number.isFinite(this.fileTimeoutMs)) timer = setTimeout(() => this.giveUp(id, worker, path, reject), this.fileTimeoutMs);
       });
       return { content: reply.content, forward: reply.content.passages.map((_, i) => unpackOne(reply.packed, i)) };
-    } catch {
+    } catch (error) {
+      if (error instanceof FileReadTimeout) throw error;
       return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A file took too long: its thread is stopped (nothing else stops a stuck parser) and a fresh one takes its place. */
+  private giveUp(id: number, worker: Worker, path: string, reject: (e: Error) => void): void {
+    if (!this.pending.delete(id)) return;
+    this.workers.splice(this.workers.indexOf(worker), 1);
+    void worker.terminate();
+    reject(new FileReadTimeout(path, this.fileTimeoutMs));
+    try {
+      this.release(this.spawn());
+    } catch {
+      this.fail(new Error('tokenizer thread could not be replaced'));
     }
   }
 
@@ -130,6 +154,15 @@ export class TokenizePool {
   private acquire(): Promise<Worker | undefined> {
     const worker = this.idle.pop();
     if (worker) return Promise.resolve(worker);
+    // Threads start when there is work for them: a folder of one file starts one (each costs a start-up).
+    if (this.workers.length < this.size) {
+      try {
+        return Promise.resolve(this.spawn());
+      } catch {
+        this.broken = true;
+        return Promise.resolve(undefined);
+      }
+    }
     return new Promise((resolve) => this.waiting.push(() => resolve(this.idle.pop())));
   }
 
@@ -144,6 +177,17 @@ export class TokenizePool {
     this.pending.clear();
     // Whoever waits for a worker now tokenizes in this thread.
     for (const w of this.waiting.splice(0)) w();
+  }
+}
+
+/** A file whose reading on a thread did not finish in time (`TokenizePool`'s file timeout). */
+export class FileReadTimeout extends Error {
+  constructor(
+    readonly path: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`reading took longer than ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}; skipped`);
+    this.name = 'FileReadTimeout';
   }
 }
 
