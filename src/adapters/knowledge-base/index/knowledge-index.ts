@@ -77,7 +77,7 @@ export class KnowledgeIndex {
     const hits = lexical.search(lookedUp, Math.max(options.topK * 8, 32), (p) => inSpace((this.passages[p] as KbPassage).spaceId));
     const best = hits[0];
     if (!best) return [];
-    const scale = this.coverage(terms, best.passage, new Set(lookedUp)) / best.score;
+    const scale = this.coverage(query, terms, best.passage, new Set(lookedUp)) / best.score;
     const out: RecalledDoc[] = [];
     const seen = new Set<string>();
     for (const hit of hits) {
@@ -119,15 +119,19 @@ export class KnowledgeIndex {
    * IDF-weighted share of the query's topic words the passage contains; a
    * word it segments differently still counts when all of its bigrams are
    * there. Terms too common to be looked up are not judged; unknown ones are
-   * missing.
+   * missing. A run of single characters is judged by its bigrams: the
+   * segmenter cuts a name its dictionary lacks (于乐, 张世昌) into characters,
+   * each too common to judge, which left a question about that name with
+   * nothing judged and a score of 0 even when its page ranked first.
    */
-  private coverage(terms: readonly string[], passage: number, lookedUp: ReadonlySet<number>): number {
+  private coverage(query: string, terms: readonly string[], passage: number, lookedUp: ReadonlySet<number>): number {
     const lexical = this.lexical;
     const judged = terms.filter((t) => {
       const id = lexical.termId(t);
       return id < 0 || lookedUp.has(id);
     });
-    const topical = judged.filter((t) => t.startsWith('w:') && !isQuestionWord(t));
+    const judgedSet = new Set(judged);
+    const topical = topicTerms(query, (bigram) => lexical.termId(bigram) >= 0).filter((t) => t.startsWith('b:') || judgedSet.has(t) || lexical.termId(t) < 0);
     let total = 0;
     let found = 0;
     for (const term of topical.length > 0 ? topical : judged) {
@@ -146,5 +150,37 @@ export class KnowledgeIndex {
     return true;
   }
 }
+
+/**
+ * The terms that say what a query is about: the segmenter's words, question
+ * words left out; a run of two or more adjacent single CJK characters stands
+ * for the bigrams of it the index knows (`张|世|昌|出|名` → 张世, 世昌, 出名…),
+ * or, when it knows none, for the run as one unknown word.
+ */
+function topicTerms(query: string, known: (bigram: string) => boolean): string[] {
+  const out = new Set<string>();
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length === 1) out.add(`w:${run[0]}`);
+    if (run.length > 1) {
+      const pairs = run.slice(1).map((ch, i) => `b:${run[i]}${ch}`).filter(known);
+      for (const pair of pairs.length > 0 ? pairs : [`w:${run.join('')}`]) out.add(pair);
+    }
+    run = [];
+  };
+  for (const { segment, isWordLike } of SEGMENTER.segment(query.toLowerCase())) {
+    if (!isWordLike || isQuestionWord(`w:${segment}`)) flush();
+    else if (SINGLE_HAN.test(segment)) run.push(segment);
+    else {
+      flush();
+      out.add(`w:${segment}`);
+    }
+  }
+  flush();
+  return [...out];
+}
+
+const SEGMENTER = new Intl.Segmenter('zh', { granularity: 'word' });
+const SINGLE_HAN = /^\p{Script=Han}$/u;
 
 const round = (score: number) => Math.round(score * 1e6) / 1e6;
