@@ -9,6 +9,7 @@ import type { IngestProblem, Reader } from './ingest/blocks.js';
 import { buildIndex, type BuildProgress, type BuiltIndex } from './index/index-builder.js';
 import { IndexBuildProcess } from './index/index-build-process.js';
 import { IndexStore, type StoredIndex } from './index/index-store.js';
+import { warmUp } from './index/warm-up.js';
 import { KnowledgeIndex } from './index/knowledge-index.js';
 import { TokenizePool } from './index/tokenize-pool.js';
 import { type FusionSettings, hybridSearch, vectorItems } from './retrieval/hybrid-search.js';
@@ -325,6 +326,8 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
     }
     this.logged = logged;
     this.problems_ = problems;
+    // The process's first index: its first searches would run cold on the first calls (later generations run warm code).
+    if (!this.current) warmUp(index);
     this.current = { index, stored };
     this.embed(index);
     this.stats_ = {
