@@ -125,8 +125,11 @@ export class StreamChatUseCase {
       pieces = source[Symbol.asyncIterator]();
       const maxChars = this.policy.answerMaxChars ?? Number.POSITIVE_INFINITY;
       let cut = false;
-      /** Sends `text` on, cut at `ANSWER_MAX_CHARS`; true once the answer is cut (the source must then stop). */
-      const send = async (text: string): Promise<boolean> => {
+      /**
+       * Sends `text` on, cut at `ANSWER_MAX_CHARS`; true once the answer is cut (the source must then stop).
+       * A promise only while the sink lags: most pieces cost no promise and no await here.
+       */
+      const send = (text: string): boolean | Promise<boolean> => {
         if (!text) return false;
         const over = whole.length + text.length > maxChars;
         if (over) {
@@ -137,8 +140,7 @@ export class StreamChatUseCase {
         answered = true;
         whole += text;
         const lagging = hand(sink, { kind: 'piece', text });
-        if (lagging) await race.race(lagging);
-        return over;
+        return lagging ? race.race(lagging).then(() => over) : over;
       };
       let declined = false;
       for (;;) {
@@ -150,7 +152,8 @@ export class StreamChatUseCase {
           declined = true;
           break;
         }
-        if (await send(passed)) {
+        const sent = send(passed);
+        if (sent === true || (sent !== false && (await sent))) {
           cut = true;
           break;
         }
