@@ -47,7 +47,12 @@ export async function startService(config: Config, overrides: ContainerOverrides
   });
   records?.registerMetrics(hardening.metrics.registry);
   // Absent without ASYNC_PUSH_URL: /chat/async then answers 503 saying so.
-  const asyncChat = container.isBound(AsyncChatUseCase) ? container.get(AsyncChatUseCase) : undefined;
+  // With records on, async turns run through the recording sync use case, so they are recorded like the others.
+  const asyncChat = !container.isBound(AsyncChatUseCase)
+    ? undefined
+    : records
+      ? new AsyncChatUseCase(records.syncChat, container.get(TOKENS.ReplyPusher), log)
+      : container.get(AsyncChatUseCase);
   const app = createHttpApp({
     streamChat: records?.streamChat ?? container.get(StreamChatUseCase),
     syncChat: records?.syncChat ?? container.get(SyncChatUseCase),

@@ -84,6 +84,18 @@ describe('turn records in SQLite', () => {
     expect(turns.get('检索失败的问题')!.reason).to.not.equal('answered');
   });
 
+  it('when a turn comes through /chat/async, then it is recorded like a sync turn', async () => {
+    const file = join(dir, 'async.sqlite');
+    const pushed: string[] = [];
+    const replyPusher = { push: async (_turn: unknown, answer: { text: string }) => void pushed.push(answer.text) };
+    service = await startTestService({ RECORDS_DB: file, MOCK_LLM_DELAY_MS: '0', ASYNC_PUSH_URL: 'http://127.0.0.1:9/push' }, { knowledgeBase: new FakeKnowledgeBase([FAQ_VPN]), replyPusher });
+    const reply = await sendJson(service.url, '/chat/async', { body: { user: 'u', msg_type: 'text', content: 'vpn 登不上去', msg_id: 'async-rec-1' } });
+    expect(reply.status).to.equal(200);
+    const [turn] = await turnsIn(file, 1);
+    expect(turn).to.include({ question: 'vpn 登不上去', msgId: 'async-rec-1', reason: 'faq_direct', answered: true });
+    expect(pushed).to.have.length(1);
+  });
+
   it('when RECORD_USER is plain or none, then the user is stored as sent or not at all; RECORD_ANSWER_CHARS cuts the answer', async () => {
     for (const [mode, expected] of [['plain', 'zhangsan'], ['none', '']] as const) {
       const file = join(dir, `${mode}.sqlite`);
