@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { ChatMessage, ChatTurn } from '../domain/chat-turn.js';
-import type { ConversationStore } from './ports/conversation-store.port.js';
+import type { ConversationStore, Exchange } from './ports/conversation-store.port.js';
 import type { LoggerPort } from './ports/logger.port.js';
 
 /** How much of a conversation is remembered (from `SESSION_*`). */
@@ -46,12 +46,19 @@ export class ConversationMemory {
       this.log.debug('conversation history unavailable; answering without it', { traceId: turn.traceId, error: messageOf(error) });
       return [];
     }
-    const messages: ChatMessage[] = [];
+    // Newest first until the budget is spent, then in order: no copies of the stored list (runs on every turn).
+    let first = exchanges.length;
     let budget = this.policy.historyChars;
-    for (const exchange of exchanges.slice(-this.policy.maxTurns).reverse()) {
+    for (let i = exchanges.length - 1; i >= Math.max(0, exchanges.length - this.policy.maxTurns); i--) {
+      const exchange = exchanges[i] as Exchange;
       budget -= exchange.question.length + exchange.answer.length;
       if (budget < 0) break;
-      messages.unshift({ role: 'user', content: exchange.question }, { role: 'assistant', content: exchange.answer });
+      first = i;
+    }
+    const messages: ChatMessage[] = [];
+    for (let i = first; i < exchanges.length; i++) {
+      const exchange = exchanges[i] as Exchange;
+      messages.push({ role: 'user', content: exchange.question }, { role: 'assistant', content: exchange.answer });
     }
     return messages;
   }
