@@ -9,6 +9,7 @@ import { ingestFile } from '../ingest/ingest-file.js';
 import { forwardOf, packForward, unpackOne, type ForwardTerms, type PackedForward } from './forward-terms.js';
 import { type IndexStore, INDEX_FORMAT, type Manifest, type ManifestFile, type StoredIndex } from './index-store.js';
 import { KnowledgeIndex } from './knowledge-index.js';
+import type { LexicalIndex } from './lexical-index.js';
 import { FileReadTimeout, type TokenizePool } from './tokenize-pool.js';
 
 /** Files read at once. */
@@ -121,16 +122,22 @@ export async function buildIndex(options: BuildOptions): Promise<BuiltIndex> {
   // Unchanged files' terms, from the index in use: only now, once something did change.
   const previousForward = previous ? forwardOf(previous.lexical.arrays) : undefined;
   const assembled = assemble(entries, folderProblems, previousForward);
-  const { lexical } = await options.tokenizer.invert(assembled.forward);
-  const manifest: Manifest = {
-    format: INDEX_FORMAT,
-    dir,
-    builtAt: new Date().toISOString(),
-    buildMs: Math.round(performance.now() - started),
-    files: assembled.files,
-    problems: folderProblems,
-  };
-  await options.store.save(manifest, assembled.passages, lexical);
+  // Inverted on a thread while the passages are written here (a second or more each at 50,000).
+  const inverting = options.tokenizer.invert(assembled.forward).then((r) => r.lexical);
+  let lexical: LexicalIndex | undefined;
+  const manifest = await options.store.save(
+    () => ({
+      format: INDEX_FORMAT,
+      dir,
+      builtAt: new Date().toISOString(),
+      buildMs: Math.round(performance.now() - started),
+      files: assembled.files,
+      problems: folderProblems,
+    }),
+    assembled.passages,
+    inverting.then((l) => (lexical = l)),
+  );
+  if (!lexical) throw new Error('index saved without its lexical index');
   const faqs = assembled.files.flatMap((f) => f.faqs);
   return {
     manifest,

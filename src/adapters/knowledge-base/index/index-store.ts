@@ -93,16 +93,20 @@ export class IndexStore {
   /**
    * Writes a new generation and makes it current. A rebuild that reuses
    * unchanged files takes their terms from the lexical index (its transpose,
-   * `forwardOf`): no second copy of every posting is written.
+   * `forwardOf`): no second copy of every posting is written. The passages
+   * are written while `inverting` may still run on a thread; `manifestOf` is
+   * asked for the manifest once the rest is on disk. Returns that manifest.
    */
-  async save(manifest: Manifest, passages: readonly KbPassage[], lexical: LexicalIndex): Promise<void> {
+  async save(manifestOf: () => Manifest, passages: readonly KbPassage[], inverting: LexicalIndex | Promise<LexicalIndex>): Promise<Manifest> {
     await mkdir(this.root, { recursive: true });
     const name = `gen-${Date.now()}-${process.pid}`;
     const dir = join(this.root, name);
     await mkdir(dir);
-    await writePassages(join(dir, 'passages.json'), passages);
+    // The passages while the lexical index may still be being inverted elsewhere.
+    const [, lexical] = await Promise.all([writePassages(join(dir, 'passages.json'), passages), inverting]);
     await writeArrays(join(dir, 'lexical.bin'), { ...lexical.arrays });
     // The manifest last: a generation without one is incomplete by definition.
+    const manifest = manifestOf();
     await writeSynced(join(dir, 'manifest.json'), JSON.stringify(manifest));
     const previous = await readFile(join(this.root, 'CURRENT'), 'utf8').then((t) => t.trim(), () => undefined);
     const tmp = join(this.root, `CURRENT.${process.pid}.tmp`);
@@ -110,6 +114,7 @@ export class IndexStore {
     await rename(tmp, join(this.root, 'CURRENT'));
     await syncDir(this.root);
     await this.prune(name, previous);
+    return manifest;
   }
 
   /**
