@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import lockfile from 'proper-lockfile';
 
 /** One FAQ entry as the knowledge base's JSON Lines reader takes it. */
 export interface TaughtEntry {
@@ -10,6 +11,9 @@ export interface TaughtEntry {
   readonly similar: readonly string[];
 }
 
+/** A lock not refreshed for this long belongs to a process that died; it is taken over. */
+const LOCK_STALE_MS = 10_000;
+
 /** Wordings per entry at most (the reader refuses rows past 200). */
 export const MAX_SIMILAR = 200;
 
@@ -17,8 +21,11 @@ export const MAX_SIMILAR = 200;
  * The FAQ file "teach it" writes (`ADMIN_FAQ_FILE`). A new entry is one line
  * appended with O_APPEND in a single write (a reader sees it whole or not at
  * all); adding wordings rewrites the file into a temporary one renamed over
- * it. Edits in this process run one at a time. The index notices the change
- * through its folder watcher.
+ * it. Edits in this process run one at a time, and across processes (several
+ * instances teaching into one shared folder) under a lock beside the file —
+ * otherwise a line one instance appends while another rewrites the file would
+ * be lost. A lock left by a crashed process is taken over once stale. The
+ * index notices the change through its folder watcher.
  */
 export class TaughtFaqFile {
   private last: Promise<unknown> = Promise.resolve();
@@ -82,6 +89,28 @@ export class TaughtFaqFile {
     });
   }
 
+  /** Runs `work` holding the cross-process lock; gives up with an error naming the file after about 10 s. */
+  private async locked<T>(work: () => Promise<T>): Promise<T> {
+    await mkdir(dirname(this.path), { recursive: true });
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(this.path, {
+        realpath: false, // the file may not exist yet
+        // Hidden, like the temporary copy, so the knowledge folder's walker skips it.
+        lockfilePath: join(dirname(this.path), `.${basename(this.path)}.lock`),
+        stale: LOCK_STALE_MS,
+        retries: { retries: 20, minTimeout: 50, maxTimeout: 500 },
+      });
+    } catch (error) {
+      throw new Error(`${this.path} is being changed by another process (its lock was held for too long): ${(error as Error).message}`);
+    }
+    try {
+      return await work();
+    } finally {
+      await release().catch(() => undefined); // compromised or already gone: the next edit takes it over
+    }
+  }
+
   private async endsWithNewline(size: number): Promise<boolean> {
     const handle = await open(this.path, 'r');
     try {
@@ -93,7 +122,8 @@ export class TaughtFaqFile {
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.last.then(work, work);
+    const locked = () => this.locked(work);
+    const next = this.last.then(locked, locked);
     this.last = next.catch(() => undefined);
     return next;
   }
