@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -114,6 +114,17 @@ describe('the admin API', () => {
     await sendJson(service.url, '/admin/api/faq', { body: { question: '新问题', answer: '新答案' }, headers: { 'x-admin-token': 'admin-secret' } });
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     expect(lines.map((l) => JSON.parse(l).question)).to.deep.equal(['旧问题', '新问题']);
+  });
+
+  it('when another instance holds the FAQ file\'s lock, then teaching fails with 503 naming the file, and nothing is written', async () => {
+    const file = join(dir, 'faq-locked.jsonl');
+    writeFileSync(file, '');
+    mkdirSync(join(dir, '.faq-locked.jsonl.lock')); // fresh: held, not stale
+    service = await start({ ADMIN_TOKEN: 'admin-secret', ADMIN_FAQ_FILE: file });
+    const refused = await sendJson(service.url, '/admin/api/faq', { body: { question: '新问题', answer: '新答案' }, headers: { 'x-admin-token': 'admin-secret' } });
+    expect(refused.status).to.equal(503);
+    expect(String(refused.body.err_msg)).to.include(file).and.include('another process');
+    expect(readFileSync(file, 'utf8')).to.equal('');
   });
 
   it('shows the record writer in /ready without failing it, and the dropped counter in /metrics', async () => {

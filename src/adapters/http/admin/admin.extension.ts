@@ -77,6 +77,15 @@ export function adminExtension(options: AdminOptions): HttpExtension {
     }
   };
 
+  // The FAQ file busy (another instance's lock) or not writable: say so, with the file, rather than a bare 500.
+  const write = async <T>(work: () => Promise<T>) => {
+    try {
+      return await work();
+    } catch (error) {
+      throw new RequestProblem('unavailable', `could not write ${faq.path}: ${(error as Error).message.slice(0, 300)}`);
+    }
+  };
+
   return {
     routes(router) {
       router.get('/admin', (ctx) => {
@@ -123,7 +132,7 @@ export function adminExtension(options: AdminOptions): HttpExtension {
         const trim = (s: string) => s.trim().toWellFormed();
         const question = trim(body.question);
         const similar = [...new Set((body.similar ?? []).map(trim))].filter((s) => s !== question);
-        const entry = await faq.add({ question, answer: trim(body.answer), similar });
+        const entry = await write(() => faq.add({ question, answer: trim(body.answer), similar }));
         ctx.status = 201;
         ctx.body = { code: 0, err_msg: '', id: entry.id };
       });
@@ -131,7 +140,7 @@ export function adminExtension(options: AdminOptions): HttpExtension {
         allow(ctx, true);
         const body = await jsonOf(ctx);
         if (!validWordings(body)) throw new RequestProblem('bad_request', describe(validWordings.errors));
-        const entry = await faq.addSimilar(ctx.params.id ?? '', body.similar.map((s) => s.trim().toWellFormed()));
+        const entry = await write(() => faq.addSimilar(ctx.params.id ?? '', body.similar.map((s) => s.trim().toWellFormed())));
         if (!entry) throw new RequestProblem('not_found', `no entry ${String(ctx.params.id).slice(0, 100)} in ${faq.path}`);
         ctx.body = { code: 0, err_msg: '', id: entry.id, similar: entry.similar };
       });
