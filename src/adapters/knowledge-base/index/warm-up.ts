@@ -16,7 +16,7 @@ export interface Searchable {
  * the openings of passages spread over the index; it stops after `budgetMs`.
  * Returns the searches run.
  */
-export function warmUp(index: Searchable, queries = 24, budgetMs = 400): number {
+export function warmUp(index: Searchable, queries = 12, budgetMs = 250): number {
   const n = index.passages.length;
   if (n === 0) return 0;
   const started = performance.now();
