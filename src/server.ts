@@ -8,6 +8,7 @@ import { buildHardening } from './adapters/http/hardening.js';
 import { playgroundExtension } from './adapters/http/playground/playground.extension.js';
 import type { ServiceLifecycle } from './adapters/http/service-lifecycle.js';
 import { buildRecords } from './adapters/records/records.factory.js';
+import { LocalKnowledgeBase } from './adapters/knowledge-base/local-knowledge-base.adapter.js';
 import { REDIS_CONNECTION } from './adapters/store/redis-client.js';
 import { AsyncChatUseCase } from './application/async-chat.use-case.js';
 import type { LoggerPort } from './application/ports/logger.port.js';
@@ -46,6 +47,8 @@ export async function startService(config: Config, overrides: ContainerOverrides
     redis: redis?.client,
   });
   records?.registerMetrics(hardening.metrics.registry);
+  const knowledgeBase = container.get(TOKENS.KnowledgeBase);
+  if (knowledgeBase instanceof LocalKnowledgeBase) knowledgeBase.registerMetrics(hardening.metrics.registry);
   // Absent without ASYNC_PUSH_URL: /chat/async then answers 503 saying so.
   // With records on, async turns run through the recording sync use case, so they are recorded like the others.
   const asyncChat = !container.isBound(AsyncChatUseCase)
@@ -91,7 +94,6 @@ export async function startService(config: Config, overrides: ContainerOverrides
       resolve();
     });
   });
-  const knowledgeBase = container.get(TOKENS.KnowledgeBase);
   /** Frees what outlives the server: the Redis connection, the knowledge folder's watcher. */
   const release = async () => {
     if ('close' in knowledgeBase && typeof knowledgeBase.close === 'function') knowledgeBase.close();

@@ -64,6 +64,12 @@ describe('semantic retrieval fused with the lexical index (embeddings by configu
     expect((await ask('打印机卡纸怎么办')).foundBy).to.equal('both');
     const ready = JSON.stringify(await (await fetch(`${service.url}/ready`)).json());
     expect(ready).to.match(/embeddings up, rerank off, \d+ vectors in use/);
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).to.match(/yishiting_bot_semantic_model_up\{model="embeddings"\} 1/);
+    expect(metrics).to.match(/yishiting_bot_semantic_vectors [1-9]/);
+    expect(metrics).to.match(/yishiting_bot_answers_found_by_total\{found_by="vector"\} 1/);
+    expect(metrics).to.match(/yishiting_bot_answers_found_by_total\{found_by="both"\} 1/);
+    expect(metrics).to.match(/yishiting_bot_kb_index_size\{kind="passages"\} 2/);
     expect(fake.seen('/v1/embeddings').length).to.be.greaterThan(1); // the passages, then the questions
   });
 
@@ -76,6 +82,9 @@ describe('semantic retrieval fused with the lexical index (embeddings by configu
     const found = await ask('打印机卡纸怎么办');
     fake.handle = working;
     expect(found.recall_docs[0]?.doc_id).to.equal('printer.md');
+    const metrics = await (await fetch(`${service!.url}/metrics`)).text();
+    expect(metrics).to.match(/yishiting_bot_semantic_model_up\{model="embeddings"\} 0/);
+    expect(metrics).to.match(/yishiting_bot_semantic_model_failures_total\{model="embeddings"\} [1-9]/);
     expect(found.foundBy).to.equal('lexical');
   });
 

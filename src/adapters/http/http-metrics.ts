@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TurnOutcome } from '../../domain/turn-event.js';
+import { retrievalPath } from '../../domain/recall-result.js';
 import type { StreamObserver } from './sse-writer.js';
 
 /** Up to Yishiting's 60 s per call. */
@@ -54,6 +55,12 @@ export class HttpMetrics implements StreamObserver {
     name: `${PREFIX}answers_total`,
     help: 'Finished turns by the protocol answer_success (1 answered, 0 not) and why they ended so',
     labelNames: ['answer_success', 'reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly foundBy = new Counter({
+    name: `${PREFIX}answers_found_by_total`,
+    help: 'Answered turns by which retrieval found the cited document: lexical, vector, both, with +reranked when a reranker scored it',
+    labelNames: ['found_by'] as const,
     registers: [this.registry],
   });
   private readonly recalls = new Counter({
@@ -113,6 +120,8 @@ export class HttpMetrics implements StreamObserver {
     if (!turn) return;
     this.answers.inc({ answer_success: turn.answered ? '1' : '0', reason: turn.reason ?? turn.failure ?? (turn.answered ? 'answered' : 'not_answered') });
     this.recalls.inc({ hit: turn.recall.docs.length > 0 ? '1' : '0' });
+    const path = turn.answered ? retrievalPath(turn.recall.docs[0]) : '';
+    if (path) this.foundBy.inc({ found_by: path });
     if (turn.failure === 'deadline') this.deadlineCuts.inc({ route });
     if (turn.failure === 'llm_unavailable' || turn.failure === 'empty_answer') {
       // The adapter's own fault kind (http_5xx, auth, idle_timeout, …) when it gave one.

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Gauge, type Registry } from 'prom-client';
 import { join } from 'node:path';
 import { raceAbort } from '../../application/abortable.js';
 import type { KnowledgeBasePort, RecallQuery } from '../../application/ports/knowledge-base.port.js';
@@ -161,6 +162,26 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
 
   stats(): LocalKnowledgeBaseStats {
     return this.stats_;
+  }
+
+  /** The index in use as gauges read when scraped (`kind`: files, documents, passages, faq_entries, skipped), and the semantic side's metrics. */
+  registerMetrics(registry: Registry): void {
+    const stats = () => this.stats_;
+    new Gauge({
+      name: 'yishiting_bot_kb_index_size',
+      help: 'The embedded knowledge index in use, by kind: files, documents, passages, faq_entries, skipped (files or lines left out, see /ready and npm run kb -- status)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+      collect() {
+        const s = stats();
+        this.set({ kind: 'files' }, s.files);
+        this.set({ kind: 'documents' }, s.documents);
+        this.set({ kind: 'passages' }, s.passages);
+        this.set({ kind: 'faq_entries' }, s.faqs);
+        this.set({ kind: 'skipped' }, s.skipped);
+      },
+    });
+    this.options.semantic?.registerMetrics(registry);
   }
 
   /** What was skipped by the index in use, and why. */

@@ -17,6 +17,8 @@ export interface RemoteHealthSnapshot {
  */
 export class RemoteHealth {
   private snapshotValue: RemoteHealthSnapshot = { state: 'up', failures: 0 };
+  /** Every failure since start, for a counter (the snapshot's count restarts when it is back up). */
+  totalFailures = 0;
 
   constructor(
     private readonly role: string,
@@ -35,6 +37,7 @@ export class RemoteHealth {
   }
 
   failed(cause: string, fields: Record<string, unknown> = {}): void {
+    this.totalFailures++;
     const before = this.snapshotValue;
     if (before.state === 'up') {
       this.log.warn(`${this.role} failed; turns use the lexical path until it is back`, { error: cause, ...fields });

@@ -1,3 +1,4 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { LoggerPort } from '../../../application/ports/logger.port.js';
 import type { SemanticConfig } from '../../../config/sections/semantic.section.js';
 import { loadAnnGraphFactory, type AnnGraph } from './ann-graph.js';
@@ -78,6 +79,46 @@ export class SemanticRetrieval {
       else createGraph = factory.create;
     }
     return new SemanticRetrieval(config, log, embeddings, reranker, createGraph);
+  }
+
+  /**
+   * Metrics read when scraped: each configured model up (1) or down (0), its
+   * failed calls (the turns they hit fell back to the lexical side, or kept
+   * the fused order), and the vectors in use.
+   */
+  registerMetrics(registry: Registry): void {
+    const models = (): [string, RemoteHealth][] => [
+      ...(this.embeddings ? [['embeddings', this.embeddingsHealth] as [string, RemoteHealth]] : []),
+      ...(this.reranker ? [['rerank', this.rerankHealth] as [string, RemoteHealth]] : []),
+    ];
+    new Gauge({
+      name: 'yishiting_bot_semantic_model_up',
+      help: 'Semantic retrieval models by model (embeddings, rerank): 1 when the last call succeeded, 0 while failing (turns then use the lexical path)',
+      labelNames: ['model'] as const,
+      registers: [registry],
+      collect() {
+        for (const [model, health] of models()) this.set({ model }, health.snapshot.state === 'up' ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: 'yishiting_bot_semantic_model_failures_total',
+      help: 'Failed calls to the embeddings or rerank server (timeouts, errors, bad replies), while indexing and in turns',
+      labelNames: ['model'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [model, health] of models()) this.inc({ model }, health.totalFailures);
+      },
+    });
+    const vectors = () => this.current?.size ?? 0;
+    new Gauge({
+      name: 'yishiting_bot_semantic_vectors',
+      help: 'Vectors (passages and FAQ questions) in the vector index turns search now; 0 while the first are being built',
+      registers: [registry],
+      collect() {
+        this.set(vectors());
+      },
+    });
   }
 
   /** Whether each part is configured, and how it is doing: for `/ready`'s detail. */
