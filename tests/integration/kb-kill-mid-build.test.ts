@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -10,6 +10,31 @@ import { LocalKnowledgeBase } from '../../src/adapters/knowledge-base/local-know
 import { CapturingLogger } from '../fakes/capturing-logger.fake.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The index-build processes whose parent is `pid` (from /proc). */
+function buildProcessesOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === pid && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('index-build.child');
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A real process killed with SIGKILL while it indexes; the next start must not serve half a folder. */
 describe('a kill during indexing', function () {
@@ -44,8 +69,13 @@ describe('a kill during indexing', function () {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir, indexDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     // Killed at its first progress line (files are being read) or after 1.5 s, whichever is first.
     await Promise.race([once(child.stdout, 'data'), new Promise((r) => setTimeout(r, 1500))]);
+    const builders = buildProcessesOf(child.pid as number);
+    expect(builders, 'the build runs in a process of its own').to.have.length(1);
     child.kill('SIGKILL');
     await once(child, 'exit');
+    // The build process notices its service is gone and stops too: no orphan left indexing.
+    for (let waited = 0; waited < 5000 && builders.some(alive); waited += 100) await new Promise((r) => setTimeout(r, 100));
+    expect(builders.filter(alive), 'build processes still running after their service was killed').to.deep.equal([]);
 
     const stored = await new IndexStore(indexDir).load(dir);
     expect(stored, 'the complete index from before the kill').to.not.equal(undefined);

@@ -42,7 +42,10 @@ process.stdin.on('data', (chunk: string) => {
     (error: Error) => finish({ kind: 'failed', error: error.message.slice(0, 2000) }, 1),
   );
 });
+// Either end of either channel closing means the service is gone.
 process.stdin.on('end', () => process.exit(0));
+process.stdin.on('error', () => process.exit(0));
+replies.on('error', () => process.exit(0));
 
 let tokenizer: TokenizePool | undefined;
 
