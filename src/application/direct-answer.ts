@@ -15,7 +15,10 @@ export function relevantOnly(recall: RecallResult, minScore: number): RecallResu
  * about the same topic easily reaches in full), and an IT desk that keeps
  * both an FAQ and its manuals must still get its FAQ answered directly.
  * The runner-up is taken from everything the knowledge base returned, also
- * below `KB_MIN_SCORE`.
+ * below `KB_MIN_SCORE`. An entry whose wording swaps one of the user's topic
+ * words for another (`swapsWord`) is never answered directly: that is how
+ * near-identical questions about different things look (on the shared FAQ
+ * set, 借呗是自动扣钱的吗 matched 花呗是自动扣钱的吗 at 0.99).
  */
 export function directFaqEntry(
   docs: readonly RecalledDoc[],
@@ -34,7 +37,7 @@ export function directFaqEntry(
       second = Math.max(second, doc.score);
     }
   }
-  if (!best || !storedAnswer(best)) return undefined;
+  if (!best || !storedAnswer(best) || best.swapsWord) return undefined;
   if (best.score < Math.max(thresholds.score, minScore) || best.score - second < thresholds.margin) return undefined;
   return best;
 }

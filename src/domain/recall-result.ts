@@ -14,6 +14,12 @@ export interface RecalledDoc {
   readonly answer?: string;
   /** For an FAQ entry: which of its questions (standard or similar) matched best. */
   readonly matchedQuestion?: string;
+  /**
+   * For an FAQ entry: the user's question and `matchedQuestion` each have a
+   * topic word the other lacks (借呗 / 花呗, 开通 / 关闭), so however alike the
+   * rest, they may ask different things and the entry is not answered directly.
+   */
+  readonly swapsWord?: boolean;
   /** A passage's section, `文档标题 › 章节 › 小节`, shown when it is quoted. */
   readonly headingPath?: readonly string[];
   /** 1-based page the passage starts on (PDF), when known. */

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { FakeKnowledgeBase } from '../fakes/fake-knowledge-base.fake.js';
 import { FAQ_VPN, PASSAGE_VPN, scored } from '../fakes/faq-entries.fake.js';
@@ -63,5 +66,25 @@ describe('answers: FAQ entries answered directly', () => {
     expect(upstream!.requests).to.have.length(2);
     const system = (upstream!.requests[0]!.body.messages as { content: string }[])[0]!.content;
     expect(system).to.include(`问：${FAQ_VPN.title}`).and.include(`答：${FAQ_VPN.answer}`);
+  });
+
+  it('when the local FAQ\'s best wording swaps a topic word of the question (开通 / 注销), then it is not answered directly, even under a low threshold', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faq-swap-'));
+    try {
+      const rows = [
+        { id: 'vpn-open', question: '怎么开通 VPN 账号', answer: '在自助门户提交开通申请。' },
+        { id: 'mail-full', question: '邮箱容量满了怎么办', answer: '清理已删除邮件。' },
+      ];
+      writeFileSync(join(dir, 'faq.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
+      service = await startTestService({ ...providers().extractive, KB_PROVIDER: 'local', KB_DIR: dir, KB_MIN_SCORE: '0.1', KB_FAQ_DIRECT_SCORE: '0.2', KB_FAQ_DIRECT_MARGIN: '0' });
+      const swapped = await sendJson(service.url, '/chat/sync', { body: { ...ASK, content: '怎么注销 VPN 账号' } });
+      expect(swapped.headers.get('x-answer-reason')).to.not.equal('faq_direct');
+      expect((swapped.body.recall_docs as { doc_id: string }[])[0]?.doc_id).to.equal('vpn-open'); // still recalled, as context
+      const same = await sendJson(service.url, '/chat/sync', { body: { ...ASK, user: 'u2', content: 'VPN 账号怎么开通' } });
+      expect(same.headers.get('x-answer-reason')).to.equal('faq_direct');
+      expect(same.body.msg_content).to.equal('在自助门户提交开通申请。');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -32,6 +32,11 @@ describe('direct FAQ answers: when an entry is clearly right, and how its answer
     expect(directFaqEntry([], THRESHOLDS)).to.equal(undefined);
   });
 
+  it('when the matched wording swaps a topic word of the user\'s for another, then it is not answered directly, however high it scores', () => {
+    expect(directFaqEntry([{ ...scored(FAQ_VPN, 0.99), swapsWord: true }], THRESHOLDS)).to.equal(undefined);
+    expect(directFaqEntry([{ ...scored(FAQ_VPN, 0.99), swapsWord: false }], THRESHOLDS)?.docId).to.equal(FAQ_VPN.docId);
+  });
+
   it('when KB_MIN_SCORE is above the direct score, then an entry below it is not answered directly either', () => {
     expect(directFaqEntry([FAQ_VPN], { score: 0.5, margin: 0 }, 0.95)).to.equal(undefined);
     expect(directFaqEntry([FAQ_VPN], { score: 0.5, margin: 0 }, 0.9)).to.equal(FAQ_VPN);

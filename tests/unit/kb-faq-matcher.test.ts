@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { FaqEntry } from '../../src/adapters/knowledge-base/ingest/blocks.js';
-import { FaqMatcher } from '../../src/adapters/knowledge-base/index/faq-matcher.js';
+import { FaqMatcher, swapsWord } from '../../src/adapters/knowledge-base/index/faq-matcher.js';
 
 const entry = (id: string, question: string, similar: string[] = []): FaqEntry => ({ id, question, answer: `${id} 的答案`, similar, source: 'faq.jsonl' });
 
@@ -42,5 +42,20 @@ describe('FAQ matching by the best question of each entry', () => {
   it('when a filter excludes entries (another space), then they are not returned', () => {
     const found = matcher.match('在家访问不了公司系统', 3, (e) => entries[e]?.id !== 'vpn');
     expect(found.map((f) => entries[f.entry]?.id)).to.not.include('vpn');
+  });
+
+  it('when two wordings each have a topic word the other lacks, then they swap a word; a word only one side has, or question words, do not', () => {
+    expect(swapsWord('借呗是自动扣钱的吗', '花呗是自动扣钱的吗')).to.equal(true);
+    expect(swapsWord('怎么开通 VPN', '怎么关闭 VPN')).to.equal(true);
+    expect(swapsWord('花呗收款失败怎么办', '花呗还款失败怎么办')).to.equal(true);
+    expect(swapsWord('我的打印机卡纸了', '打印机卡纸了')).to.equal(false); // only one side has a word more
+    expect(swapsWord('花呗怎样还', '花呗怎样还款')).to.equal(false); // 还 is inside 还款
+    expect(swapsWord('VPN 连接不上怎么办', 'vpn 连接不上')).to.equal(false); // case and question words
+  });
+
+  it('when the best entry swaps a word of the question, then the match says so (it is not answered directly)', () => {
+    const swapping = new FaqMatcher([entry('open', '怎么开通 VPN 账号'), entry('mail', '邮箱容量满了怎么办')]);
+    expect(swapping.match('怎么注销 VPN 账号', 2)[0]).to.include({ question: '怎么开通 VPN 账号', swapsWord: true });
+    expect(swapping.match('VPN 账号怎么开通', 2)[0]).to.include({ question: '怎么开通 VPN 账号', swapsWord: false });
   });
 });

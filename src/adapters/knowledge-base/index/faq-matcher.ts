@@ -10,6 +10,8 @@ export interface FaqMatch {
   readonly score: number;
   /** Which of the entry's questions matched best. */
   readonly question: string;
+  /** The two questions each have a topic word the other lacks (see `swapsWord`); judged for the best entry only, which alone can be answered directly. */
+  readonly swapsWord?: boolean;
 }
 
 /**
@@ -84,7 +86,9 @@ export class FaqMatcher {
       const entry = this.questionEntry[q] as number;
       if (best.has(entry)) continue; // its best-ranked question came first
       if (best.size === 0) scale = this.cosine(q, querySet, queryNorm) / bm25;
-      best.set(entry, { entry, score: Math.min(1, bm25 * scale), question: this.questionText[q] as string });
+      const question = this.questionText[q] as string;
+      const first = best.size === 0;
+      best.set(entry, { entry, score: Math.min(1, bm25 * scale), question, ...(first ? { swapsWord: swapsWord(query, question) } : {}) });
       if (best.size >= limit) break;
     }
     return [...best.values()].sort((a, b) => b.score - a.score || a.entry - b.entry).slice(0, limit);
@@ -102,6 +106,26 @@ export class FaqMatcher {
   }
 }
 
+
+/**
+ * Whether each question has a topic word (not a question word) that the other
+ * does not contain anywhere in its text: 借呗是自动扣钱的吗 against
+ * 花呗是自动扣钱的吗, 怎么开通 against 怎么关闭. Such a pair may ask different
+ * things however alike the rest is, so it is never answered directly. A word
+ * only one side has (我的, 蚂蚁, 还 / 还款) is not a swap.
+ */
+export function swapsWord(a: string, b: string): boolean {
+  const lowerA = a.toLowerCase();
+  const lowerB = b.toLowerCase();
+  const lacks = (words: readonly string[], text: string) => words.some((w) => !text.includes(w));
+  return lacks(topicWordsOf(lowerA), lowerB) && lacks(topicWordsOf(lowerB), lowerA);
+}
+
+function topicWordsOf(lower: string): string[] {
+  return baseTokenize(lower)
+    .filter((t) => t.startsWith('w:') && !isQuestionWord(t))
+    .map((t) => t.slice(2));
+}
 
 /**
  * The tokenizer's words and bigrams plus single CJK characters: questions are

@@ -57,6 +57,7 @@ export class KnowledgeIndex {
         kind: 'faq',
         answer: entry.answer,
         matchedQuestion: m.question,
+        ...(m.swapsWord ? { swapsWord: true } : {}),
         foundBy: 'lexical',
       });
     }
