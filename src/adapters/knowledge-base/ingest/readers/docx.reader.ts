@@ -15,7 +15,7 @@ const MAX_EXPANDED = 512 * 2 ** 20;
  * does not map) are not problems: the text is still read.
  */
 export const readDocx: Reader = async ({ path, bytes }): Promise<ReaderOutput> => {
-  const zip = checkOfficeZip(bytes, 'word/document.xml', 'Word document', MAX_EXPANDED);
+  const zip = await checkOfficeZip(bytes, 'word/document.xml', 'Word document', MAX_EXPANDED);
   if ('reason' in zip) return onlyProblem(path, zip.reason);
   let html: string;
   try {

@@ -18,7 +18,7 @@ export const MAX_SLIDES = 2000;
  * LibreOffice's save order.
  */
 export const readPptx: Reader = async ({ path, bytes }): Promise<ReaderOutput> => {
-  const zip = checkOfficeZip(bytes, 'ppt/presentation.xml', 'PowerPoint deck', MAX_EXPANDED);
+  const zip = await checkOfficeZip(bytes, 'ppt/presentation.xml', 'PowerPoint deck', MAX_EXPANDED);
   if ('reason' in zip) return onlyProblem(path, zip.reason);
   const slides = zip.entries
     .map((e) => ({ e, n: Number(/^ppt\/slides\/slide(\d+)\.xml$/.exec(e.name)?.[1]) }))

@@ -15,7 +15,7 @@ export const readXlsx: Reader = (file) => readXlsxRows(file, MAX_SHEET_ROWS);
 
 /** `readXlsx` with another row limit (tests). */
 export async function readXlsxRows({ path, bytes }: SheetFile, maxRows: number): Promise<ReaderOutput> {
-  const zip = checkOfficeZip(bytes, 'xl/workbook.xml', 'Excel workbook', MAX_EXPANDED);
+  const zip = await checkOfficeZip(bytes, 'xl/workbook.xml', 'Excel workbook', MAX_EXPANDED);
   if ('reason' in zip) return onlyProblem(path, zip.reason);
   const workbook = new ExcelJS.Workbook();
   try {

@@ -1,4 +1,4 @@
-import { inflateRawSync } from 'node:zlib';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
 
 /**
  * Just enough of ZIP to look inside an Office file before a library loads
@@ -63,12 +63,45 @@ export function zipEntryBytes(bytes: Buffer, entry: ZipEntry, limit: number): Bu
   return undefined;
 }
 
-/** Refuses what would expand past `maxTotal` bytes, or a ZIP without the part that makes it this kind of file. */
-export function checkOfficeZip(bytes: Buffer, requiredPart: string, kind: string, maxTotal: number): { entries: ZipEntry[] } | { reason: string } {
+/**
+ * Refuses what would expand past `maxTotal` bytes, or a ZIP without the part
+ * that makes it this kind of file. The declared sizes are not trusted: each
+ * deflated entry is inflated (counted, not kept) and refused when it expands
+ * past what it declares, so the sum of the declared sizes bounds the memory
+ * the Office library will use.
+ */
+export async function checkOfficeZip(bytes: Buffer, requiredPart: string, kind: string, maxTotal: number): Promise<{ entries: ZipEntry[] } | { reason: string }> {
   const entries = zipEntries(bytes);
   if (!entries) return { reason: `corrupt or truncated ${kind} (no complete ZIP directory)` };
   if (!entries.some((e) => e.name === requiredPart)) return { reason: `${kind} without ${requiredPart} (is it another kind of Office file?)` };
   const total = entries.reduce((sum, e) => sum + e.size, 0);
   if (total > maxTotal) return { reason: `${kind} would expand to ${Math.round(total / 2 ** 20)} MiB; at most ${Math.round(maxTotal / 2 ** 20)} MiB are read` };
+  for (const entry of entries) {
+    if (entry.method !== 8) continue; // stored: its bytes are its size; other methods the library refuses itself
+    const expanded = await inflatedSize(bytes, entry, entry.size);
+    if (expanded === 'over') return { reason: `${kind}: ${entry.name.slice(0, 100)} declares ${entry.size} bytes but expands past them (a ZIP bomb?)` };
+  }
   return { entries };
+}
+
+/** How many bytes a deflated entry inflates to, or `over` as soon as it passes `limit`; 0 when its data cannot be found (the library reports that). */
+async function inflatedSize(bytes: Buffer, entry: ZipEntry, limit: number): Promise<number | 'over'> {
+  const at = entry.localOffset;
+  if (at + 30 > bytes.length || bytes.readUInt32LE(at) !== 0x04034b50) return 0;
+  const start = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
+  const data = bytes.subarray(start, start + entry.compressedSize);
+  return new Promise((resolve) => {
+    const inflate = createInflateRaw();
+    let size = 0;
+    inflate.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        inflate.destroy();
+        resolve('over');
+      }
+    });
+    inflate.on('end', () => resolve(size));
+    inflate.on('error', () => resolve(size)); // corrupt data: the library reports it with its own words
+    inflate.end(data);
+  });
 }
