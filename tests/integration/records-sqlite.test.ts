@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
-import { SqliteRecordStore } from '../../src/adapters/records/sqlite-record.store.js';
+import { INSERT_CHUNK, SqliteRecordStore } from '../../src/adapters/records/sqlite-record.store.js';
 import type { StoredTurn } from '../../src/application/ports/turn-records.port.js';
 import { DOC_A, FakeKnowledgeBase } from '../fakes/fake-knowledge-base.fake.js';
 import { FAQ_VPN, scored } from '../fakes/faq-entries.fake.js';
@@ -108,6 +108,24 @@ describe('turn records in SQLite', () => {
       await service.close();
       service = undefined;
     }
+  });
+
+  it('when a large batch is written, then it goes in small transactions with the event loop let through between them, and every row lands once', async () => {
+    const store = new SqliteRecordStore(join(dir, 'chunks.sqlite'));
+    await store.open();
+    const base = { msgId: undefined, sessionId: undefined, userKey: 'k', businessKeys: [], answer: 'a', answerTruncated: false, answered: true, outcome: 'answered', reason: 'answered', docs: [], durationMs: 1, provider: 'mock' };
+    const rows = Array.from({ length: 5 * INSERT_CHUNK }, (_, i) => ({ ...base, traceId: `t${i}`, at: Date.now() - i, question: `问题${i}`, standaloneQuestion: `问题${i}` }));
+    const seenMeanwhile: number[] = [];
+    const watch = setInterval(() => void store.turns({ from: 0, to: Date.now() + 1 }, 1000).then((t) => seenMeanwhile.push(t.length)), 0);
+    const tick = new Promise<void>((resolve) => setImmediate(() => void store.turns({ from: 0, to: Date.now() + 1 }, 1000).then((t) => (seenMeanwhile.push(t.length), resolve()))));
+    await store.insertTurns(rows);
+    clearInterval(watch);
+    await tick;
+    // Another task ran while the batch was half written: the first chunk was in, the last not yet.
+    expect(seenMeanwhile.some((n) => n >= INSERT_CHUNK && n < rows.length), String(seenMeanwhile)).to.equal(true);
+    await store.insertTurns(rows.slice(0, 30)); // written again after a failure: no duplicates
+    expect(await store.turns({ from: 0, to: Date.now() + 1 }, 1000)).to.have.length(rows.length);
+    await store.close();
   });
 
   it('when records are older than RECORDS_RETENTION_DAYS, then start-up prunes them and keeps the rest', async () => {
