@@ -41,7 +41,8 @@ describe('turn records in a real PostgreSQL', function () {
     const client = new pg.Client(postgres.url);
     await client.connect();
     try {
-      expect((await client.query('SELECT version FROM schema_version')).rows).to.deep.equal([{ version: 1 }]);
+      expect((await client.query('SELECT version FROM schema_version ORDER BY version')).rows).to.deep.equal([{ version: 1 }, { version: 2 }]);
+      expect((await client.query("SELECT indexname FROM pg_indexes WHERE tablename = 'turn_records' ORDER BY indexname")).rows.map((r) => r.indexname)).to.deep.equal(['turn_records_at', 'turn_records_pkey']);
       expect((await client.query("SELECT count(*)::int AS n FROM records_meta WHERE key = 'user_salt'")).rows[0].n).to.equal(1);
       const keys = (await client.query('SELECT DISTINCT user_key FROM turn_records')).rows;
       expect(keys, 'the same user hashed alike on both instances').to.have.length(1);

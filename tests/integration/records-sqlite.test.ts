@@ -165,7 +165,10 @@ describe('turn records in SQLite', () => {
     }
     const { default: Database } = await import('better-sqlite3');
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT version FROM schema_version').all()).to.deep.equal([{ version: 1 }]);
+    expect(db.prepare('SELECT version FROM schema_version ORDER BY version').all()).to.deep.equal([{ version: 1 }, { version: 2 }]);
+    // Migration 2 dropped the msg_id index nothing read; the time index the reports use stays.
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'turn_records' AND name NOT LIKE 'sqlite_%'").all();
+    expect(indexes).to.deep.equal([{ name: 'turn_records_at' }]);
     expect(db.pragma('journal_mode', { simple: true })).to.equal('wal');
     db.close();
     expect(readFileSync(file).length).to.be.greaterThan(0);

@@ -81,6 +81,9 @@ export const MIGRATIONS: readonly string[] = [
      turn_ref TEXT NOT NULL, user_key TEXT NOT NULL, at BIGINT NOT NULL, rating TEXT NOT NULL, comment TEXT,
      PRIMARY KEY (turn_ref, user_key));
    CREATE INDEX feedback_at ON feedback (at);`,
+  // Nothing looks turns up by msg_id (reports join feedback to turns in memory), and the index on
+  // random msg_ids made an insert cost ~100 µs instead of ~63 at 10,000 rows, on the service's thread.
+  'DROP INDEX IF EXISTS turn_records_msg_id',
 ];
 
 export const SCHEMA_VERSION_TABLE = 'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)';
