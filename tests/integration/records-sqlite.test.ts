@@ -110,8 +110,23 @@ describe('turn records in SQLite', () => {
     }
   });
 
+  it('when batches are written, then they are written on the writer thread, not the service\'s, and every row lands once', async () => {
+    const file = join(dir, 'thread.sqlite');
+    const store = new SqliteRecordStore(file);
+    await store.open();
+    const base = { msgId: undefined, sessionId: undefined, userKey: 'k', businessKeys: [], answer: 'a', answerTruncated: false, answered: true, outcome: 'answered', reason: 'answered', docs: [{ docId: 'd', title: 't', url: '', score: 0.5, kind: 'passage' as const }], durationMs: 1, provider: 'mock' };
+    const rows = Array.from({ length: 250 }, (_, i) => ({ ...base, traceId: `w${i}`, at: Date.now() - i, question: `问题${i}`, standaloneQuestion: `问题${i}` }));
+    await store.insertTurns(rows);
+    expect(store.lastWriterThread).to.be.a('number').and.not.equal(0);
+    await store.insertTurns(rows.slice(0, 10));
+    const turns = await store.turns({ from: 0, to: Date.now() + 1 }, 1000);
+    expect(turns).to.have.length(250);
+    expect(turns.find((t) => t.traceId === 'w7')?.docs).to.deep.equal(base.docs);
+    await store.close();
+  });
+
   it('when a large batch is written, then it goes in small transactions with the event loop let through between them, and every row lands once', async () => {
-    const store = new SqliteRecordStore(join(dir, 'chunks.sqlite'));
+    const store = new SqliteRecordStore(join(dir, 'chunks.sqlite'), { writerThread: false });
     await store.open();
     const base = { msgId: undefined, sessionId: undefined, userKey: 'k', businessKeys: [], answer: 'a', answerTruncated: false, answered: true, outcome: 'answered', reason: 'answered', docs: [], durationMs: 1, provider: 'mock' };
     const rows = Array.from({ length: 5 * INSERT_CHUNK }, (_, i) => ({ ...base, traceId: `t${i}`, at: Date.now() - i, question: `问题${i}`, standaloneQuestion: `问题${i}` }));

@@ -8,6 +8,7 @@ import {
   FEEDBACK_SQL, INSERT_TURN_SQL, MIGRATIONS, SALT_INSERT_SQL, SALT_SELECT_SQL, SCHEMA_VERSION_TABLE, TURNS_SQL, UPSERT_FEEDBACK_SQL,
   feedbackOfRow, inBusiness, turnOfRow, turnRow, type RecordStore,
 } from './record-store.js';
+import { SqliteInsertThread } from './sqlite-insert-thread.js';
 
 /** Rows per write transaction (see `insertTurns`). */
 export const INSERT_CHUNK = 20;
@@ -17,8 +18,15 @@ export class SqliteRecordStore implements RecordStore {
   readonly kind = 'sqlite';
   private db?: Database.Database;
   private insert?: Database.Statement;
+  private thread?: SqliteInsertThread;
+  /** The thread that wrote the last batch (0: the service's own); for tests. */
+  lastWriterThread: number | undefined;
 
-  constructor(private readonly file: string) {}
+  /** `writerThread: false` keeps inserts on this thread (tests of that path). */
+  constructor(
+    private readonly file: string,
+    private readonly options: { readonly writerThread?: boolean } = {},
+  ) {}
 
   async open(): Promise<string> {
     mkdirSync(dirname(this.file), { recursive: true });
@@ -36,18 +44,30 @@ export class SqliteRecordStore implements RecordStore {
       });
       db.prepare(SALT_INSERT_SQL).run(randomBytes(32).toString('hex'));
     }).immediate();
+    try {
+      if (this.options.writerThread !== false) this.thread = SqliteInsertThread.start(this.file);
+    } catch {
+      this.thread = undefined; // no worker threads here: inserts run on this thread, in short transactions
+    }
     return (db.prepare(SALT_SELECT_SQL).get() as { value: string }).value;
   }
 
   /**
-   * better-sqlite3 writes on the service's own thread: a batch of 200 rows in
-   * one transaction held it for 17–52 ms (measured under load ~3), which every
-   * call arriving meanwhile waited out. Rows go in transactions of
-   * `INSERT_CHUNK`, with the event loop let through between them, so a call
-   * waits a few milliseconds at most. A batch cut short by an error is safe to
-   * write again: a row already in is skipped (ON CONFLICT DO NOTHING).
+   * better-sqlite3 is synchronous: an insert costs tens of µs a row (29% of a
+   * sync call's CPU in the issue-17 profile), and a batch of 200 in one
+   * transaction held the service's thread for 17–52 ms under load. So batches
+   * go to the writer thread (`sqlite-insert.worker`). Without it (it could not
+   * start or has died) they are written here in transactions of
+   * `INSERT_CHUNK`, with the event loop let through between them. A batch cut
+   * short by an error is safe to write again: a row already in is skipped
+   * (ON CONFLICT DO NOTHING).
    */
   async insertTurns(rows: readonly StoredTurn[]): Promise<void> {
+    if (this.thread?.alive) {
+      this.lastWriterThread = await this.thread.insert(rows);
+      return;
+    }
+    this.lastWriterThread = 0;
     const db = this.opened();
     const insert = (this.insert ??= db.prepare(INSERT_TURN_SQL));
     const chunk = db.transaction((part: readonly StoredTurn[]) => part.forEach((r) => insert.run(...turnRow(r))));
@@ -78,6 +98,8 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async close(): Promise<void> {
+    await this.thread?.close();
+    this.thread = undefined;
     this.db?.close();
     this.db = undefined;
     this.insert = undefined;
