@@ -5,7 +5,7 @@ import type { HttpExtension } from '../app.js';
 import type { CallContext } from '../chat.routes.js';
 import { RequestProblem } from '../reply-table.js';
 import { adminAccess } from './admin-access.js';
-import { buildAdminPage } from './admin-page.js';
+import { buildInlinePage, sendInlinePage } from '../inline-page.js';
 import { docs, slowest, summary, thumbsDown, unanswered } from './admin-reports.js';
 import { csvTable } from './csv-table.js';
 import { MAX_SIMILAR, TaughtFaqFile } from './taught-faq.file.js';
@@ -43,7 +43,8 @@ export function adminExtension(options: AdminOptions): HttpExtension {
   const faq = new TaughtFaqFile(options.faqFile);
   const now = options.now ?? Date.now;
   const limit = options.scanLimit ?? 100_000;
-  const page = buildAdminPage();
+  // admin.html with admin.css and admin.client.js inlined; the chart is inline SVG drawn by that script.
+  const page = buildInlinePage(new URL('./', import.meta.url), 'admin');
 
   const range = (ctx: CallContext) => {
     const parse = (name: string, fallback: number, end: boolean) => {
@@ -90,13 +91,7 @@ export function adminExtension(options: AdminOptions): HttpExtension {
     routes(router) {
       router.get('/admin', (ctx) => {
         allow(ctx, false);
-        ctx.set('Content-Security-Policy', page.contentSecurityPolicy);
-        ctx.set('X-Content-Type-Options', 'nosniff');
-        ctx.set('Referrer-Policy', 'no-referrer');
-        ctx.set('Cache-Control', 'no-store');
-        ctx.set('X-Frame-Options', 'DENY');
-        ctx.type = 'text/html; charset=utf-8';
-        ctx.body = page.html;
+        sendInlinePage(ctx, page);
       });
       router.get('/admin/api/summary', async (ctx) => {
         allow(ctx, false);

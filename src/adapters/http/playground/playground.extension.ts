@@ -1,5 +1,5 @@
 import type { HttpExtension } from '../app.js';
-import { buildPlaygroundPage } from './playground-page.js';
+import { buildInlinePage, sendInlinePage } from '../inline-page.js';
 
 /**
  * `GET /playground`: a page for operators to try the bot in a browser
@@ -9,18 +9,11 @@ import { buildPlaygroundPage } from './playground-page.js';
  */
 export function playgroundExtension(options: { readonly enabled: boolean }): HttpExtension {
   if (!options.enabled) return {};
-  const page = buildPlaygroundPage();
+  const page = buildInlinePage(new URL('./', import.meta.url), 'playground');
   return {
     routes(router) {
       router.get('/playground', (ctx) => {
-        ctx.set('Content-Security-Policy', page.contentSecurityPolicy);
-        ctx.set('X-Content-Type-Options', 'nosniff');
-        // The page may carry ?token=: keep it out of Referer headers and caches.
-        ctx.set('Referrer-Policy', 'no-referrer');
-        ctx.set('Cache-Control', 'no-store');
-        ctx.set('X-Frame-Options', 'DENY');
-        ctx.type = 'text/html; charset=utf-8';
-        ctx.body = page.html;
+        sendInlinePage(ctx, page);
       });
     },
   };
