@@ -47,13 +47,18 @@ export function zipEntries(bytes: Buffer): ZipEntry[] | undefined {
   return entries;
 }
 
-/** One entry's bytes (stored or deflated), at most `limit` of them; undefined when unreadable. */
-export function zipEntryBytes(bytes: Buffer, entry: ZipEntry, limit: number): Buffer | undefined {
+/** An entry's stored (compressed) bytes, after its local header; cut short when the file is; undefined without the header. */
+function entryData(bytes: Buffer, entry: ZipEntry): Buffer | undefined {
   const at = entry.localOffset;
   if (at + 30 > bytes.length || bytes.readUInt32LE(at) !== 0x04034b50) return undefined;
   const start = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
-  const data = bytes.subarray(start, start + entry.compressedSize);
-  if (data.length < entry.compressedSize) return undefined;
+  return bytes.subarray(start, start + entry.compressedSize);
+}
+
+/** One entry's bytes (stored or deflated), at most `limit` of them; undefined when unreadable. */
+export function zipEntryBytes(bytes: Buffer, entry: ZipEntry, limit: number): Buffer | undefined {
+  const data = entryData(bytes, entry);
+  if (!data || data.length < entry.compressedSize) return undefined;
   try {
     if (entry.method === 0) return data.subarray(0, limit);
     if (entry.method === 8) return inflateRawSync(data, { maxOutputLength: limit });
@@ -86,10 +91,8 @@ export async function checkOfficeZip(bytes: Buffer, requiredPart: string, kind: 
 
 /** How many bytes a deflated entry inflates to, or `over` as soon as it passes `limit`; 0 when its data cannot be found (the library reports that). */
 async function inflatedSize(bytes: Buffer, entry: ZipEntry, limit: number): Promise<number | 'over'> {
-  const at = entry.localOffset;
-  if (at + 30 > bytes.length || bytes.readUInt32LE(at) !== 0x04034b50) return 0;
-  const start = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
-  const data = bytes.subarray(start, start + entry.compressedSize);
+  const data = entryData(bytes, entry);
+  if (!data) return 0;
   return new Promise((resolve) => {
     const inflate = createInflateRaw();
     let size = 0;
