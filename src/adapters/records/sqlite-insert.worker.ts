@@ -6,17 +6,11 @@
  * the service's own connection (feedback, pruning) waits for it.
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 import type { StoredTurn } from '../../application/ports/turn-records.port.js';
-import { INSERT_TURN_SQL, turnRow } from './record-store.js';
+import { chunkInserter, INSERT_CHUNK, openSqlite } from './sqlite-connection.js';
 
-const INSERT_CHUNK = 20;
 const { file } = workerData as { file: string };
-const db = new Database(file, { timeout: 5000 });
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = NORMAL');
-const insert = db.prepare(INSERT_TURN_SQL);
-const chunk = db.transaction((part: readonly StoredTurn[]) => part.forEach((r) => insert.run(...turnRow(r))));
+const chunk = chunkInserter(openSqlite(file, 5000));
 
 parentPort!.on('message', ({ id, rows }: { id: number; rows: StoredTurn[] }) => {
   try {

@@ -5,19 +5,17 @@ import { setImmediate as yieldToTurns } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import type { RecordRange, StoredFeedback, StoredTurn } from '../../application/ports/turn-records.port.js';
 import {
-  FEEDBACK_SQL, INSERT_TURN_SQL, MIGRATIONS, SALT_INSERT_SQL, SALT_SELECT_SQL, SCHEMA_VERSION_TABLE, TURNS_SQL, UPSERT_FEEDBACK_SQL,
-  feedbackOfRow, inBusiness, turnOfRow, turnRow, type RecordStore,
+  FEEDBACK_SQL, MIGRATIONS, SALT_INSERT_SQL, SALT_SELECT_SQL, SCHEMA_VERSION_TABLE, TURNS_SQL, UPSERT_FEEDBACK_SQL,
+  feedbackOfRow, inBusiness, turnOfRow, type RecordStore,
 } from './record-store.js';
+import { chunkInserter, INSERT_CHUNK, openSqlite } from './sqlite-connection.js';
 import { SqliteInsertThread } from './sqlite-insert-thread.js';
-
-/** Rows per write transaction (see `insertTurns`). */
-export const INSERT_CHUNK = 20;
 
 /** The embedded store: one SQLite file in WAL mode (readers never wait for the writer). */
 export class SqliteRecordStore implements RecordStore {
   readonly kind = 'sqlite';
   private db?: Database.Database;
-  private insert?: Database.Statement;
+  private insertChunk?: (part: readonly StoredTurn[]) => void;
   private thread?: SqliteInsertThread;
   /** The thread that wrote the last batch (0: the service's own); for tests. */
   lastWriterThread: number | undefined;
@@ -30,9 +28,7 @@ export class SqliteRecordStore implements RecordStore {
 
   async open(): Promise<string> {
     mkdirSync(dirname(this.file), { recursive: true });
-    const db = new Database(this.file, { timeout: 2000 });
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    const db = openSqlite(this.file, 2000);
     this.db = db;
     db.exec(SCHEMA_VERSION_TABLE);
     db.transaction(() => {
@@ -68,9 +64,7 @@ export class SqliteRecordStore implements RecordStore {
       return;
     }
     this.lastWriterThread = 0;
-    const db = this.opened();
-    const insert = (this.insert ??= db.prepare(INSERT_TURN_SQL));
-    const chunk = db.transaction((part: readonly StoredTurn[]) => part.forEach((r) => insert.run(...turnRow(r))));
+    const chunk = (this.insertChunk ??= chunkInserter(this.opened()));
     for (let at = 0; at < rows.length; at += INSERT_CHUNK) {
       if (at > 0) await yieldToTurns();
       chunk(rows.slice(at, at + INSERT_CHUNK));
@@ -102,7 +96,7 @@ export class SqliteRecordStore implements RecordStore {
     this.thread = undefined;
     this.db?.close();
     this.db = undefined;
-    this.insert = undefined;
+    this.insertChunk = undefined;
   }
 
   private opened(): Database.Database {
