@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { StoredTurn } from '../../application/ports/turn-records.port.js';
+import { startWorker } from '../support/start-worker.js';
 
 /** How long one batch may take on the writer thread before it counts as failed (the record writer retries it). */
 const INSERT_TIMEOUT_MS = 15_000;
@@ -41,7 +40,7 @@ export class SqliteInsertThread {
 
   /** Starts the thread on `file` (already migrated by the service's connection). */
   static start(file: string): SqliteInsertThread {
-    return new SqliteInsertThread(startWorker(file));
+    return new SqliteInsertThread(startWorker(import.meta.url, 'sqlite-insert.worker', { workerData: { file } }));
   }
 
   /** Inserts `rows`; resolves with the writing thread's id. */
@@ -62,20 +61,4 @@ export class SqliteInsertThread {
     this.alive = false;
     await this.worker.terminate();
   }
-}
-
-/**
- * Compiled, the worker is the `.js` beside this file. From the TypeScript
- * sources (tests, `tsx`), a worker thread does not inherit tsx's loader, so
- * the thread registers it first; its ESM entry is found with createRequire
- * (mocha loads the sources through tsx's CommonJS path, without
- * `import.meta.resolve`) and the `.mjs` beside the CommonJS one.
- */
-function startWorker(file: string): Worker {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSources ? './sqlite-insert.worker.ts' : './sqlite-insert.worker.js', import.meta.url);
-  if (!fromSources) return new Worker(entry, { workerData: { file } });
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: { file } });
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../support/start-worker.js';
 import type { KbPassage } from '../ingest/blocks.js';
 import type { FolderMeta } from '../ingest/folder-meta.js';
 import type { FileContent } from '../ingest/ingest-file.js';
@@ -36,7 +37,7 @@ export class TokenizePool {
   ) {}
 
   private spawn(): Worker {
-    const worker = startWorker();
+    const worker = startWorker(import.meta.url, 'tokenize.worker');
     worker.unref();
     worker.on('message', (m: { id: number; error?: string }) => {
       if (!this.workers.includes(worker)) return; // given up on (a file timed out): not put back to work
@@ -189,17 +190,4 @@ export class FileReadTimeout extends Error {
     super(`reading took longer than ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}; skipped`);
     this.name = 'FileReadTimeout';
   }
-}
-
-/**
- * The worker runs the compiled `.js` beside this file in production; from
- * the TypeScript source (tests, `tsx`), it registers tsx first — a worker does
- * not inherit the parent's module hooks on Node 20.
- */
-function startWorker(): Worker {
-  const entry = new URL(import.meta.url.endsWith('.ts') ? './tokenize.worker.ts' : './tokenize.worker.js', import.meta.url);
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(boot, { eval: true });
 }
