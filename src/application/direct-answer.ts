@@ -18,7 +18,8 @@ export function relevantOnly(recall: RecallResult, minScore: number): RecallResu
  * below `KB_MIN_SCORE`. An entry whose wording swaps one of the user's topic
  * words for another (`swapsWord`) is never answered directly: that is how
  * near-identical questions about different things look (on the shared FAQ
- * set, 借呗是自动扣钱的吗 matched 花呗是自动扣钱的吗 at 0.99).
+ * set, a question about one product matched the same question about another
+ * product, one character apart, at 0.99).
  */
 export function directFaqEntry(
   docs: readonly RecalledDoc[],

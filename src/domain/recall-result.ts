@@ -16,7 +16,7 @@ export interface RecalledDoc {
   readonly matchedQuestion?: string;
   /**
    * For an FAQ entry: the user's question and `matchedQuestion` each have a
-   * topic word the other lacks (借呗 / 花呗, 开通 / 关闭), so however alike the
+   * topic word the other lacks (VPN / WiFi, 开通 / 关闭), so however alike the
    * rest, they may ask different things and the entry is not answered directly.
    */
   readonly swapsWord?: boolean;

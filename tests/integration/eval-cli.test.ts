@@ -162,9 +162,9 @@ describe('eval (the knowledge evaluator)', function () {
       req.on('end', () => {
         const body = JSON.parse(raw) as Record<string, string>;
         seen.push({ headers: req.headers, body });
-        // A direct answer citing F1 for anything about 花呗, F9 otherwise; nothing recalled for 天气.
+        // A direct answer citing F1 for anything about VPN, F9 otherwise; nothing recalled for 天气.
         const direct = !body.content!.includes('天气');
-        const docs = direct ? [{ doc_id: body.content!.includes('花呗') ? 'F1' : 'F9', title: 't', url: '', score: 0.9 }] : [];
+        const docs = direct ? [{ doc_id: body.content!.includes('VPN') ? 'F1' : 'F9', title: 't', url: '', score: 0.9 }] : [];
         setTimeout(() => {
           inFlight -= 1;
           res
@@ -177,12 +177,12 @@ describe('eval (the knowledge evaluator)', function () {
     const url = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
     const file = join(dir, 'faq.jsonl');
     const rows = [
-      { query: '花呗怎么还款', faq_id: 'F1' },
-      { query: '花呗额度', faq_id: 'F1' },
-      { query: '借呗利息', faq_id: 'F2' },
+      { query: 'VPN 怎么连接', faq_id: 'F1' },
+      { query: 'VPN 账号', faq_id: 'F1' },
+      { query: '打印机卡纸', faq_id: 'F2' },
       { query: '今天天气', faq_id: null },
       { query: '信用卡', faq_id: null },
-      { query: '花呗', faq_id: 'F1' },
+      { query: 'VPN', faq_id: 'F1' },
     ];
     await writeFile(file, jsonl(rows));
     const run = await runEval(['--url', `${url}/`, '--json', '--token', 's3cret', '--business-key', 'faq', '--concurrency', '2', file]);

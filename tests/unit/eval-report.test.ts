@@ -4,7 +4,7 @@ import { quote, reportCsv, textCell } from '../../src/cli/eval/report-csv.js';
 import type { QuestionResult } from '../../src/cli/eval/question-result.js';
 
 const base: QuestionResult = {
-  question: { line: 3, query: '花呗怎么还款，"分期"可以吗？', expected: 'F1' },
+  question: { line: 3, query: 'VPN 怎么连接，"远程"可以吗？', expected: 'F1' },
   docs: [{ id: 'F2', score: 0.91234 }, { id: 'F1', score: 0.5 }, { id: 'D9' }],
   reason: 'answered',
   foundBy: 'both+reranked',
@@ -20,7 +20,7 @@ describe('eval report (CSV)', () => {
     const rows = parse(text, { bom: true, columns: true }) as Record<string, string>[];
     expect(rows[0]).to.deep.equal({
       line: '3',
-      query: '花呗怎么还款，"分期"可以吗？',
+      query: 'VPN 怎么连接，"远程"可以吗？',
       expected: 'F1',
       rank: '2',
       top_ids: 'F2 (0.912) | F1 (0.500) | D9',

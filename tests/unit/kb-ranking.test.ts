@@ -71,18 +71,18 @@ describe('passage index ranking', () => {
 });
 
 describe('passage scores for names the segmenter cuts into characters', () => {
-  // 于 and 乐 are each in most passages (too common to judge alone); the name 于乐 is one page's subject.
-  const fillers = Array.from({ length: 40 }, (_, i) => ({ docId: `filler-${i}`, title: `第${i}篇`, text: `他于${1990 + i}年加入第${i}支球队，乐此不疲。` }));
-  const index = indexDocs([...fillers, { docId: 'yu-le', title: '人物', text: '于乐（），中国足球运动员，司职前锋。出身于北京国安。' }], 200);
+  // 于 and 齐 are each in most passages (too common to judge alone); the name 于齐 is one page's subject.
+  const fillers = Array.from({ length: 40 }, (_, i) => ({ docId: `filler-${i}`, title: `第${i}篇`, text: `他于${1990 + i}年加入第${i}个团队，齐心协力。` }));
+  const index = indexDocs([...fillers, { docId: 'yu-qi', title: '值班表', text: '于齐，运维工程师，负责机房巡检。' }], 200);
 
   it('when asked about the name, then its page ranks first with a score above the default KB_MIN_SCORE (0.3), judged by the name\'s bigrams', () => {
-    const [top] = index.search('于乐的职业是什么？', ALL);
-    expect(top?.docId).to.equal('yu-le');
+    const [top] = index.search('于齐的岗位是什么？', ALL);
+    expect(top?.docId).to.equal('yu-qi');
     expect(top!.score).to.be.at.least(0.3);
   });
 
   it('when the question names nobody in the folder, then the run of characters counts as missing, not as found', () => {
-    const [top] = index.search('张世昌的职业是什么？', ALL);
+    const [top] = index.search('郑远航的岗位是什么？', ALL);
     expect(top?.score ?? 0).to.be.below(0.3);
   });
 });

@@ -109,10 +109,10 @@ export class FaqMatcher {
 
 /**
  * Whether each question has a topic word (not a question word) that the other
- * does not contain anywhere in its text: 借呗是自动扣钱的吗 against
- * 花呗是自动扣钱的吗, 怎么开通 against 怎么关闭. Such a pair may ask different
+ * does not contain anywhere in its text: VPN 账号会自动续期吗 against
+ * WiFi 账号会自动续期吗, 怎么开通 against 怎么关闭. Such a pair may ask different
  * things however alike the rest is, so it is never answered directly. A word
- * only one side has (我的, 蚂蚁, 还 / 还款) is not a swap.
+ * only one side has (我的, 公司, 连 / 连接) is not a swap.
  */
 export function swapsWord(a: string, b: string): boolean {
   const lowerA = a.toLowerCase();

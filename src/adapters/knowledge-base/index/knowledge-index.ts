@@ -121,7 +121,7 @@ export class KnowledgeIndex {
    * word it segments differently still counts when all of its bigrams are
    * there. Terms too common to be looked up are not judged; unknown ones are
    * missing. A run of single characters is judged by its bigrams: the
-   * segmenter cuts a name its dictionary lacks (于乐, 张世昌) into characters,
+   * segmenter cuts a name its dictionary lacks (于齐 → 于|齐) into characters,
    * each too common to judge, which left a question about that name with
    * nothing judged and a score of 0 even when its page ranked first.
    */
