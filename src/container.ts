@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import { HttpKnowledgeBase } from './adapters/knowledge-base/http-knowledge-base.adapter.js';
-import { defaultIndexDir, LocalKnowledgeBase } from './adapters/knowledge-base/local-knowledge-base.adapter.js';
+import { kbIndexDir, LocalKnowledgeBase } from './adapters/knowledge-base/local-knowledge-base.adapter.js';
 import { SemanticRetrieval } from './adapters/knowledge-base/retrieval/semantic-retrieval.js';
 import { MockKnowledgeBase } from './adapters/knowledge-base/mock-knowledge-base.adapter.js';
 import { ExtractiveLlm } from './adapters/llm/extractive-llm.adapter.js';
@@ -53,7 +53,7 @@ const KB_PROVIDERS: Record<string, (config: Config, log: LoggerPort) => Knowledg
     const semantic = SemanticRetrieval.fromConfig(c.semantic, log);
     return new LocalKnowledgeBase({
       ...c.kb,
-      indexDir: c.kb.indexDir ?? defaultIndexDir(c.kb.dir, c.records.dataDir),
+      indexDir: kbIndexDir(c.kb, c.records.dataDir),
       log,
       ...(semantic ? { semantic, fusion: c.semantic.fusion } : {}),
     });

@@ -19,7 +19,7 @@ async function main(): Promise<number> {
     process.stderr.write(`kb: ${(error as Error).message}\n`);
     return 2;
   }
-  return runKb(command, rest, config.kb, { out: process.stdout, err: process.stderr });
+  return runKb(command, rest, config, { out: process.stdout, err: process.stderr });
 }
 
 process.exitCode = await main();

@@ -9,13 +9,14 @@ import { loadConfig } from '../../src/config/config.js';
 describe('the kb command-line tool', () => {
   let dir: string;
   let indexDir: string;
-  const run = async (command: string, ...args: string[]) => {
-    const kb = loadConfig({ KB_DIR: dir, KB_INDEX_DIR: indexDir }).kb;
+  const run = async (command: string, ...args: string[]) => runWith({ KB_DIR: dir, KB_INDEX_DIR: indexDir }, command, ...args);
+  const runWith = async (env: Record<string, string>, command: string, ...args: string[]) => {
+    const config = loadConfig(env);
     let out = '';
     let err = '';
     const o = new PassThrough().setEncoding('utf8').on('data', (c: string) => (out += c));
     const e = new PassThrough().setEncoding('utf8').on('data', (c: string) => (err += c));
-    const code = await runKb(command, args, kb, { out: o, err: e });
+    const code = await runKb(command, args, config, { out: o, err: e });
     return { code, out, err };
   };
 
@@ -65,5 +66,17 @@ describe('the kb command-line tool', () => {
   it('when the command is unknown or search has no question, then usage is printed and it exits 2', async () => {
     expect((await run('frobnicate')).code).to.equal(2);
     expect((await run('search')).err).to.match(/search needs a question/);
+  });
+
+  it('when only DATA_DIR is set, then the CLI uses the index the service would use, under DATA_DIR', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kb-cli-data-'));
+    try {
+      expect((await runWith({ KB_DIR: dir, DATA_DIR: dataDir }, 'reindex')).code).to.equal(0);
+      const status = await runWith({ KB_DIR: dir, DATA_DIR: dataDir }, 'status');
+      expect(status.code).to.equal(0);
+      expect(status.out).to.include(join(dataDir, 'kb-index'));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

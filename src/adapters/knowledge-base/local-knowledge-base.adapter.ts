@@ -394,6 +394,11 @@ export function progressFields(p: BuildProgress): Record<string, number | string
 }
 
 /** The default index folder for `KB_DIR`: one per folder, under `<DATA_DIR>/kb-index` (`./data` by default). */
+/** Where the index of `kb.dir` lives: `KB_INDEX_DIR`, else under `DATA_DIR` — the service and the `kb` CLI both ask this. */
+export function kbIndexDir(kb: { readonly dir: string; readonly indexDir?: string }, dataDir: string): string {
+  return kb.indexDir ?? defaultIndexDir(kb.dir, dataDir);
+}
+
 export function defaultIndexDir(kbDir: string, dataDir = join(process.cwd(), 'data')): string {
   return join(dataDir, 'kb-index', createHash('sha256').update(kbDir).digest('hex').slice(0, 12));
 }

@@ -10,7 +10,7 @@ import { readWalkedFile } from '../../adapters/knowledge-base/ingest/folder-walk
 import { ingestFile } from '../../adapters/knowledge-base/ingest/ingest-file.js';
 import type { BuildProgress } from '../../adapters/knowledge-base/index/index-builder.js';
 import { IndexStore } from '../../adapters/knowledge-base/index/index-store.js';
-import { defaultIndexDir, LocalKnowledgeBase, progressFields } from '../../adapters/knowledge-base/local-knowledge-base.adapter.js';
+import { kbIndexDir, LocalKnowledgeBase, progressFields } from '../../adapters/knowledge-base/local-knowledge-base.adapter.js';
 
 export const KB_USAGE = `usage: kb <command> [arguments]   (reads KB_DIR, KB_INDEX_DIR and the other KB_* settings from the environment)
 
@@ -26,8 +26,10 @@ interface Io {
 }
 
 /** Runs one command; resolves with the exit code (0 done, 1 failed, 2 bad usage). */
-export async function runKb(command: string, args: readonly string[], kb: KbConfig, io: Io): Promise<number> {
-  const indexDir = kb.indexDir ?? defaultIndexDir(kb.dir);
+/** `config` is the service's: the index is the one it would use (`KB_INDEX_DIR`, else under `DATA_DIR`). */
+export async function runKb(command: string, args: readonly string[], config: Pick<Config, 'kb' | 'records'>, io: Io): Promise<number> {
+  const kb = config.kb;
+  const indexDir = kbIndexDir(kb, config.records.dataDir);
   const say = (line: string) => io.out.write(`${line}\n`);
   switch (command) {
     case 'status':
