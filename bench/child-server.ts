@@ -15,13 +15,14 @@ const PROBE = fileURLToPath(new URL('./heap-probe.preload.mjs', import.meta.url)
  * Which program each kind of child runs: the real service, compiled as production runs it
  * (`npm run build`; BENCH_DIST=<folder> runs another build, e.g. an older commit's for an A/B
  * comparison; BENCH_SOURCE=1 runs src/main.ts through tsx), the floors, or the
- * fake model upstream (bench files, through tsx: it only costs them their start-up).
+ * fake model and embeddings upstreams (bench files, through tsx: it only costs them their start-up).
  */
 const ENTRIES = {
   service: process.env.BENCH_SOURCE ? 'src/main.ts' : join(process.env.BENCH_DIST ?? 'dist', 'main.js'),
   floor: 'bench/floor-server.ts',
   koa: 'bench/koa-floor-server.ts',
   upstream: 'bench/fake-openai-upstream.ts',
+  embeddings: 'bench/fake-embeddings-server.ts',
 } as const;
 
 export type ServerKind = keyof typeof ENTRIES;
