@@ -3,11 +3,12 @@ import winston from 'winston';
 import type { LoggerPort } from '../../application/ports/logger.port.js';
 import type { Config } from '../../config/config.js';
 import { SecretMasker } from '../../config/redact.js';
+import { stdoutLines } from './batched-output.js';
 
 export interface LoggerOptions {
   readonly level: Config['server']['logLevel'];
   readonly format: Config['server']['logFormat'];
-  /** Where lines go (default stdout); tests pass a stream to read them. */
+  /** Where lines go (default stdout, batched per turn of the event loop: `BatchedOutput`); tests pass a stream to read them. */
   readonly stream?: Writable;
   /** Configured secret values: masked in every line, whatever text they arrive in. */
   readonly secrets?: readonly string[];
@@ -49,7 +50,7 @@ export class WinstonLogger implements LoggerPort {
 
   constructor(options: LoggerOptions) {
     const pretty = options.format === 'pretty' || (options.format === 'auto' && process.stdout.isTTY === true);
-    const stream = options.stream ?? process.stdout;
+    const stream = options.stream ?? (pretty ? process.stdout : stdoutLines());
     // Always on: URL credentials and bearer tokens are masked even with no secret configured.
     const masker = new SecretMasker(options.secrets ?? []);
     this.logger = winston.createLogger({
