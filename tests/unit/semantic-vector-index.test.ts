@@ -118,6 +118,24 @@ describe('vector index', () => {
     expect(index.search(query, 5, rare).map((h) => h.key)).to.deep.equal(bruteForce(items, query, 5, rare));
   });
 
+  it('when an empty index adopts items for a loaded graph, then they get ids 0..n-1 in order, nothing is added to the graph, and only an empty index can adopt', () => {
+    const rnd = random(13);
+    const dims = 8;
+    const vectors = unitVectors(5, dims, rnd);
+    const added: number[] = [];
+    const graph = { add: (ids: readonly number[]) => void added.push(...ids), remove: () => undefined, candidates: () => [], size: 5, save: () => undefined };
+    const index = new VectorIndex({ dims, graph });
+    index.adopt(vectors.map((vector, i) => ({ key: `k${i}`, vector })));
+    expect(added).to.deep.equal([]);
+    expect([...index.graphEntries()].map(({ id, key }) => [id, key])).to.deep.equal([0, 1, 2, 3, 4].map((i) => [i, `k${i}`]));
+    expect(index.search(vectors[3] as Float32Array, 1)[0]?.key).to.equal('k3');
+    expect(() => index.adopt([{ key: 'x', vector: vectors[0] as Float32Array }])).to.throw(/needs an empty index/);
+    // Later changes go to the graph under new ids, and the entries stay in id order.
+    index.add('k1', vectors[0] as Float32Array);
+    expect(added).to.deep.equal([5]);
+    expect([...index.graphEntries()].map(({ id }) => id)).to.deep.equal([0, 2, 3, 4, 5]);
+  });
+
   it('top-k keeps the best k of a stream, best first, ties by slot', () => {
     const top = new TopK(3);
     [5, 1, 9, 3, 9, 7, 2].forEach((score, slot) => top.offer(slot, score));

@@ -1,9 +1,10 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { LoggerPort } from '../../../application/ports/logger.port.js';
 import type { SemanticConfig } from '../../../config/sections/semantic.section.js';
-import { loadAnnGraphFactory, type AnnGraph } from './ann-graph.js';
+import { loadAnnGraphFactory, type AnnGraphFactory } from './ann-graph.js';
 import { embedItems, type EmbedItem, type EmbedProgress } from './embed-items.js';
 import { EmbeddingsClient } from './embeddings-client.js';
+import { graphFingerprint, graphIdentity, loadGraph, saveGraph } from './graph-file.js';
 import { RemoteHealth, type RemoteHealthSnapshot } from './remote-health.js';
 import { RerankClient } from './rerank-client.js';
 import { VectorCache } from './vector-cache.js';
@@ -27,6 +28,20 @@ export interface VectorBuildReport {
   /** Item keys left without a vector (server down or failing); pass them to `addItems` later. */
   readonly missing: string[];
   readonly error?: string;
+  /**
+   * Where the approximate graph came from: `loaded` from the file saved
+   * beside the vector cache (nothing added to it), `built` by adding every
+   * vector (`reason`: why the saved one was not used), `none` without a graph.
+   */
+  readonly graph?: { readonly source: 'loaded' | 'built' | 'none'; readonly reason?: string };
+}
+
+/** Overrides for tests and benchmarks. */
+export interface SemanticRetrievalOverrides {
+  /** The graph factory (default: usearch with `DEFAULT_ANN_SETTINGS`). */
+  readonly graphs?: AnnGraphFactory;
+  /** Passed to every `VectorIndex` (0: always search through the graph). */
+  readonly exactMaxWork?: number;
 }
 
 /**
@@ -45,14 +60,15 @@ export class SemanticRetrieval {
     private readonly log: LoggerPort,
     private readonly embeddings: EmbeddingsClient | undefined,
     private readonly reranker: RerankClient | undefined,
-    private readonly createGraph: ((dims: number) => AnnGraph) | undefined,
+    private readonly graphs: AnnGraphFactory | undefined,
+    private readonly exactMaxWork?: number,
   ) {
     this.embeddingsHealth = new RemoteHealth('embeddings server', log);
     this.rerankHealth = new RemoteHealth('rerank server', log);
   }
 
   /** Built from the `semantic` config section; undefined when neither embeddings nor a reranker is configured. */
-  static fromConfig(config: SemanticConfig, log: LoggerPort): SemanticRetrieval | undefined {
+  static fromConfig(config: SemanticConfig, log: LoggerPort, overrides: SemanticRetrievalOverrides = {}): SemanticRetrieval | undefined {
     if (!config.enabled) return undefined;
     const e = config.embeddings;
     const embeddings = e
@@ -72,13 +88,13 @@ export class SemanticRetrieval {
       : undefined;
     const r = config.rerank;
     const reranker = r ? new RerankClient({ baseUrl: r.baseUrl, model: r.model, apiKey: r.apiKey, format: r.format, timeoutMs: r.timeoutMs }) : undefined;
-    let createGraph: ((dims: number) => AnnGraph) | undefined;
+    let graphs: AnnGraphFactory | undefined;
     if (embeddings) {
-      const factory = loadAnnGraphFactory();
+      const factory = overrides.graphs ?? loadAnnGraphFactory();
       if ('error' in factory) log.warn('approximate vector index unavailable; vector search is exact (slower past ~4,000 passages)', { error: factory.error });
-      else createGraph = factory.create;
+      else graphs = factory;
     }
-    return new SemanticRetrieval(config, log, embeddings, reranker, createGraph);
+    return new SemanticRetrieval(config, log, embeddings, reranker, graphs, overrides.exactMaxWork);
   }
 
   /**
@@ -186,6 +202,12 @@ export class SemanticRetrieval {
    * prunes the cache to these items, and returns both; the index is not used
    * until `useIndex`, so the caller swaps it in with its lexical index. Items
    * that could not be embedded are in `report.missing`.
+   *
+   * The approximate graph is loaded from `<cacheDir>/vectors.graph` when its
+   * metadata's fingerprint matches exactly the ids, keys and vectors the
+   * index is about to hold (and the settings, model and usearch version);
+   * otherwise it is built by adding every vector, the reason logged, and the
+   * new graph saved there for the next start.
    */
   async buildVectorIndex(
     items: readonly EmbedItem[],
@@ -203,13 +225,61 @@ export class SemanticRetrieval {
         if (pruned > 0) this.log.info('vector cache pruned', { removed: pruned });
       }
       const first = result.vectors.values().next().value;
-      const index = first ? this.newIndex(first.length, result.vectors.size) : undefined;
       // A vector of another dimension (a server that changed under us) would not fit the index; it is left missing.
       const fitting = [...result.vectors].filter(([, v]) => v.length === first?.length).map(([key, vector]) => ({ key, vector }));
-      await index?.addInChunks(fitting, options.signal);
-      return { index, report: { embedded: result.embedded, reused: result.reused, missing: result.missing, ...(result.error ? { error: result.error } : {}) } };
+      const base = { embedded: result.embedded, reused: result.reused, missing: result.missing, ...(result.error ? { error: result.error } : {}) };
+      if (!first) return { index: undefined, report: base };
+      const { index, graph } = await this.indexOf(fitting, first.length, cacheDir, options.signal);
+      return { index, report: { ...base, graph } };
     } finally {
       cache.close();
+    }
+  }
+
+  /** A new index holding `items`, its graph loaded when the saved one holds exactly these, else built and saved. */
+  private async indexOf(
+    items: readonly { key: string; vector: Float32Array }[],
+    dims: number,
+    cacheDir: string,
+    signal: AbortSignal,
+  ): Promise<{ index: VectorIndex; graph: NonNullable<VectorBuildReport['graph']> }> {
+    const graphs = this.graphs;
+    const embeddings = this.embeddings;
+    if (!graphs || !embeddings) {
+      const index = this.newIndex(dims, items.length);
+      await index.addInChunks(items, signal);
+      return { index, graph: { source: 'none' } };
+    }
+    const identity = graphIdentity(graphs, dims, embeddings.model, embeddings.passagePrefix);
+    // `adopt` gives item i graph id i, as a build into an empty index does: the fingerprint of what the index will hold.
+    const expected = await graphFingerprint(identity, items.map(({ key, vector }, id) => ({ id, key, vector })));
+    const loaded = await loadGraph(cacheDir, graphs, identity, expected);
+    signal.throwIfAborted();
+    if ('graph' in loaded) {
+      const index = new VectorIndex({ dims, initialCapacity: items.length, graph: loaded.graph, ...this.indexOptions() });
+      index.adopt(items);
+      this.log.info('vector graph loaded', { vectors: items.length, dir: cacheDir });
+      return { index, graph: { source: 'loaded' } };
+    }
+    (loaded.suspicious ? this.log.warn : this.log.info).call(this.log, 'vector graph rebuilt from the cached vectors', { reason: loaded.reason, vectors: items.length });
+    const index = this.newIndex(dims, items.length);
+    await index.addInChunks(items, signal);
+    signal.throwIfAborted();
+    await this.saveGraphOf(index, cacheDir);
+    return { index, graph: { source: 'built', reason: loaded.reason } };
+  }
+
+  /** Saves `index`'s graph beside the vector cache; a failure is logged (the next start rebuilds), never thrown. */
+  private async saveGraphOf(index: VectorIndex, cacheDir: string): Promise<void> {
+    const graph = index.graph;
+    if (!graph || !this.graphs || !this.embeddings) return;
+    try {
+      const identity = graphIdentity(this.graphs, index.dims, this.embeddings.model, this.embeddings.passagePrefix);
+      const { fingerprint, count } = await graphFingerprint(identity, index.graphEntries());
+      if (graph.size !== count) throw new Error(`the graph holds ${graph.size} vectors, the index ${count}`);
+      await saveGraph(cacheDir, graph, identity, fingerprint, count);
+    } catch (error) {
+      this.log.warn('vector graph not saved; the next start rebuilds it', { dir: cacheDir, error: (error as Error).message });
     }
   }
 
@@ -222,6 +292,8 @@ export class SemanticRetrieval {
       this.noteIndexing(result.error);
       const fitting = [...result.vectors].filter(([, v]) => v.length === index.dims).map(([key, vector]) => ({ key, vector }));
       await index.addInChunks(fitting, options.signal);
+      // The graph changed: save it once this batch of changes is in (not on every add).
+      if (fitting.length > 0) await this.saveGraphOf(index, cacheDir);
       return { embedded: result.embedded, reused: result.reused, missing: result.missing, ...(result.error ? { error: result.error } : {}) };
     } finally {
       cache.close();
@@ -230,7 +302,11 @@ export class SemanticRetrieval {
 
   /** An empty index of `dims` dimensions, with the approximate graph when it loaded. */
   newIndex(dims: number, initialCapacity = 0): VectorIndex {
-    return new VectorIndex({ dims, initialCapacity, ...(this.createGraph ? { graph: this.createGraph(dims) } : {}) });
+    return new VectorIndex({ dims, initialCapacity, ...(this.graphs ? { graph: this.graphs.create(dims) } : {}), ...this.indexOptions() });
+  }
+
+  private indexOptions(): { exactMaxWork?: number } {
+    return this.exactMaxWork === undefined ? {} : { exactMaxWork: this.exactMaxWork };
   }
 
   /** Makes `index` the one `searchVectors` reads (undefined: none). */

@@ -93,6 +93,51 @@ export class VectorIndex {
   }
 
   /**
+   * Fills a new, empty index whose graph already holds `items` (it was
+   * loaded from disk): item i gets graph id i, exactly as `addMany` on an
+   * empty index gives them, and only the float vectors are stored — the
+   * graph is not touched. The caller has checked that the graph was saved
+   * from this same id → key → vector list (`graphEntries`).
+   */
+  adopt(items: readonly { key: string; vector: Float32Array }[]): void {
+    if (this.nextId !== 0) throw new Error('adopt needs an empty index: ids 0..n-1 must be the ones the loaded graph holds');
+    const keys = new Set<string>();
+    for (const { key, vector } of items) {
+      if (vector.length !== this.dims) throw new RangeError(`vector for ${JSON.stringify(key)} has ${vector.length} dimensions, the index ${this.dims}`);
+      if (keys.has(key)) throw new Error(`adopt: key ${JSON.stringify(key)} appears twice`);
+      keys.add(key);
+    }
+    if (items.length > this.capacity) this.grow(items.length);
+    for (const { key, vector } of items) {
+      const slot = this.used++;
+      const id = this.nextId++;
+      this.data.set(vector, slot * this.dims);
+      this.slotKeys[slot] = key;
+      this.slotIds[slot] = id;
+      this.slotOf.set(key, slot);
+      this.slotOfId.set(id, slot);
+    }
+  }
+
+  /**
+   * The live items as the graph holds them, by increasing graph id (slots
+   * are in id order: a new item takes a new slot at the end with a new id,
+   * and compaction keeps the order). Vectors are views: do not keep them.
+   */
+  *graphEntries(): Generator<{ id: number; key: string; vector: Float32Array }> {
+    for (let slot = 0; slot < this.used; slot++) {
+      const key = this.slotKeys[slot];
+      if (key === undefined) continue;
+      yield { id: this.slotIds[slot] as number, key, vector: this.data.subarray(slot * this.dims, (slot + 1) * this.dims) };
+    }
+  }
+
+  /** The approximate graph, when there is one. */
+  get graph(): AnnGraph | undefined {
+    return this.options.graph;
+  }
+
+  /**
    * `addMany` in chunks with a turn of the event loop between them: the graph
    * insert is synchronous native work (about 0.3 ms per 1,024-dimension
    * vector on one idle core), so a 50,000-item build must not hold the
