@@ -79,14 +79,7 @@ export class VectorIndex {
     for (const [i, { key, vector }] of items.entries()) {
       this.remove(key);
       if (this.used === this.capacity) this.grow();
-      const slot = this.used++;
-      const id = this.nextId++;
-      this.data.set(vector, slot * this.dims);
-      this.slotKeys[slot] = key;
-      this.slotIds[slot] = id;
-      this.slotOf.set(key, slot);
-      this.slotOfId.set(id, slot);
-      ids.push(id);
+      ids.push(this.place(key, vector));
       block.set(vector, i * this.dims);
     }
     if (this.options.graph && ids.length > 0) this.options.graph.add(ids, block);
@@ -108,15 +101,19 @@ export class VectorIndex {
       keys.add(key);
     }
     if (items.length > this.capacity) this.grow(items.length);
-    for (const { key, vector } of items) {
-      const slot = this.used++;
-      const id = this.nextId++;
-      this.data.set(vector, slot * this.dims);
-      this.slotKeys[slot] = key;
-      this.slotIds[slot] = id;
-      this.slotOf.set(key, slot);
-      this.slotOfId.set(id, slot);
-    }
+    for (const { key, vector } of items) this.place(key, vector);
+  }
+
+  /** Stores `vector` under `key` in the next slot with the next graph id, and returns the id (capacity checked by the caller). */
+  private place(key: string, vector: Float32Array): number {
+    const slot = this.used++;
+    const id = this.nextId++;
+    this.data.set(vector, slot * this.dims);
+    this.slotKeys[slot] = key;
+    this.slotIds[slot] = id;
+    this.slotOf.set(key, slot);
+    this.slotOfId.set(id, slot);
+    return id;
   }
 
   /**
