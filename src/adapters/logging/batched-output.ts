@@ -12,7 +12,7 @@ export interface LineTarget {
  * per call: 7% of a saturated `/chat/sync` call's CPU in the profile, more
  * than the rest of the logging. Lines keep their order; nothing waits longer
  * than the current turn of the loop, and a batch is written at once when it
- * reaches `maxBytes`. `flush()` writes what is pending now: the process's
+ * reaches `maxChars` characters (UTF-16 units; at most 3 bytes each in UTF-8). `flush()` writes what is pending now: the process's
  * `exit` handler calls it (see `stdoutLines`), so `process.exit()`, the end of
  * the loop and an uncaught exception lose no line. Only a kill that gives the
  * process no `exit` (SIGKILL, the OOM killer) loses the lines of the turn in
@@ -20,12 +20,12 @@ export interface LineTarget {
  */
 export class BatchedOutput extends Writable {
   private pending: string[] = [];
-  private pendingBytes = 0;
+  private pendingChars = 0;
   private scheduled = false;
 
   constructor(
     private readonly target: LineTarget,
-    private readonly maxBytes = 64 * 1024,
+    private readonly maxChars = 64 * 1024,
   ) {
     // Strings stay strings: joined once per batch, not each copied into a Buffer first.
     super({ decodeStrings: false });
@@ -34,8 +34,8 @@ export class BatchedOutput extends Writable {
   override _write(chunk: unknown, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     const text = typeof chunk === 'string' ? chunk : String(chunk);
     this.pending.push(text);
-    this.pendingBytes += text.length;
-    if (this.pendingBytes >= this.maxBytes) this.flush();
+    this.pendingChars += text.length;
+    if (this.pendingChars >= this.maxChars) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flushScheduled);
@@ -53,7 +53,7 @@ export class BatchedOutput extends Writable {
     if (this.pending.length === 0) return;
     const text = this.pending.length === 1 ? (this.pending[0] as string) : this.pending.join('');
     this.pending = [];
-    this.pendingBytes = 0;
+    this.pendingChars = 0;
     this.target.write(text);
   }
 
