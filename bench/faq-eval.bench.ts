@@ -28,7 +28,8 @@ import { ProgressReporter } from '../src/cli/eval/progress.js';
 import { openReport } from '../src/cli/eval/report-csv.js';
 import { startChildServer, type ChildServer } from './child-server.js';
 import { EVAL_SETS, type FigureRow } from './eval/eval-sets.js';
-import { renderTargetTable } from './eval/target-table.js';
+import { figureText, meetsTarget, renderTargetTable, targetText } from './eval/target-table.js';
+import { writeRowsFile } from './rows-file.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const READY_TIMEOUT_MS = 300_000;
@@ -107,6 +108,15 @@ for (const set of EVAL_SETS) {
 const settings = Object.entries(ENV).map(([k, v]) => `${k}=${v}`).join(' ');
 process.stdout.write(`\nKnowledge benchmark (${new Date().toISOString()}, ${process.version}, concurrency ${concurrency}${limit ? `, first ${limit} questions` : ''})\n`);
 process.stdout.write(`service: ${settings}\n\n${renderTargetTable(tables)}\n\nper-question reports: ${reports}\n`);
+// The same figures for `npm run bench`'s table (BENCH_ROWS_JSON).
+await writeRowsFile(
+  tables.flatMap(({ name, rows }) =>
+    rows.map((row) => {
+      const met = meetsTarget(row);
+      return { workload: name, metric: row.metric, service: figureText(row), unit: '', ...(row.target ? { target: targetText(row.target) } : {}), ...(met === undefined ? {} : { met }) };
+    }),
+  ),
+);
 
 /** Polls `GET /ready` until it says 200; returns what its checks say (the knowledge base's counts). */
 async function waitReady(url: string): Promise<string> {

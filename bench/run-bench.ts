@@ -7,7 +7,8 @@
  * the floor, bare Koa and the service three ways, in its own table.
  *
  * The service runs compiled (dist/, built first when stale); BENCH_DIST=<folder>
- * runs another build as is, BENCH_SOURCE=1 src/main.ts through tsx. BENCH_ONLY=sync,leak,streams,memory,first-token picks workloads; BENCH_CPU_PROF=1
+ * runs another build as is, BENCH_SOURCE=1 src/main.ts through tsx. BENCH_ONLY=sync,leak,streams,memory,first-token,kb,vector,eval picks workloads (the last three run
+ * `bench:kb`, `bench:vector` and `bench:eval` in their own processes and print their figures here); BENCH_CPU_PROF=1
  * writes CPU profiles to bench/profiles/<service|floor|upstream>/;
  * BENCH_LOG_FILE=path keeps the service's logs.
  */
@@ -18,6 +19,7 @@ import { BASE_ENV, SIZES, THIRTY_PIECES } from './bench-config.js';
 import { startChildServer, type ChildServer, type ServerKind } from './child-server.js';
 import { machineInfo, openFilesLimit } from './machine-info.js';
 import { renderTable, type Row } from './report-table.js';
+import { rowsOfScript } from './rows-file.js';
 import { firstTokenRows, leakRows, memoryRows, streamRows } from './result-rows.js';
 import { throughputReport } from './throughput-report.js';
 import { ensureWrk } from './wrk-runner.js';
@@ -27,7 +29,7 @@ import { streamFanOut } from './workloads/streams.workload.js';
 import { heapOverCalls } from './workloads/sync.workload.js';
 import { THROUGHPUT_ROWS, throughputRounds } from './workloads/wrk-sync.workload.js';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'sync,leak,streams,memory,first-token').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'sync,leak,streams,memory,first-token,kb,vector,eval').split(','));
 const profileFlags = (kind: ServerKind) =>
   process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL(`./profiles/${kind}`, import.meta.url))] : [];
 const ADAPTER = fileURLToPath(new URL('../src/adapters/llm/openai-llm.adapter.ts', import.meta.url));
@@ -102,6 +104,17 @@ async function main(): Promise<void> {
   if (only.has('first-token')) {
     say('first token: service with LLM_PROVIDER=openai against the fake upstream');
     rows.push(...firstTokenRows(await firstToken()));
+  }
+  // The knowledge side at the size operators have, each script in its own process (issue 17's knowledge-base rows).
+  const scripts = [
+    ['kb', '6 knowledge base', 'kb.bench.ts', 'bench:kb: 50,000 passages, first build, restart, memory, latency, re-index'],
+    ['vector', '8 vector search', 'vector.bench.ts', 'bench:vector: 50,000 × 1,024 vectors through a fake embeddings server'],
+    ['eval', '7 evaluation', 'faq-eval.bench.ts', 'bench:eval: faq-zh and retrieval-zh through the service'],
+  ] as const;
+  for (const [key, workload, script, what] of scripts) {
+    if (!only.has(key)) continue;
+    say(what);
+    rows.push(...(await rowsOfScript(workload, script)));
   }
   process.stdout.write(`\nMachine: ${machineInfo()}\n\n${throughput ? `${throughput}\n\n` : ''}${rows.length ? `${renderTable(rows)}\n` : ''}`);
   say('done');
