@@ -34,6 +34,19 @@ describe('FAQ matching by the best question of each entry', () => {
     for (let i = 1; i < found.length; i++) expect(found[i]!.score).to.be.at.most(found[i - 1]!.score);
   });
 
+  it("when the user writes the entry's words in their own spelling (登不上 / 无法登录, 帐号 / 账号, 咋 / 怎么), then that entry comes first", () => {
+    const it = new FaqMatcher([
+      entry('mail-login', '无法登录邮箱怎么办'),
+      entry('mail-full', '邮箱容量满了怎么办'),
+      entry('account', '域账号被锁定怎么解锁'),
+      entry('oa-login', '无法登录 OA 系统'),
+    ]);
+    const best = (q: string) => it.entries[it.match(q, 3)[0]!.entry]?.id;
+    expect(best('邮箱登不上咋办')).to.equal('mail-login');
+    expect(best('帐号被锁定了咋解锁')).to.equal('account');
+    expect(it.match('邮箱登不上咋办', 3)[0]!.score).to.be.above(0.6);
+  });
+
   it('when nothing of the question is in any entry, then nothing matches', () => {
     expect(matcher.match('今天食堂吃什么', 3).every((m) => m.score < 0.3)).to.equal(true);
     expect(matcher.match('', 3)).to.deep.equal([]);

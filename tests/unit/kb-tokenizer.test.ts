@@ -2,6 +2,15 @@ import { expect } from 'chai';
 import { tokenize } from '../../src/adapters/knowledge-base/zh-tokenizer.js';
 
 describe('zh tokenizer', () => {
+  it("when users spell a word another way (登陆, 帐号, 咋) or say they cannot do it with a verb complement (登不上), then the terms are those of the documents' spelling", () => {
+    const words = (text: string) => tokenize(text).filter((t) => t.startsWith('w:'));
+    expect(words('邮箱登不上咋办')).to.include.members(['w:无法', 'w:登录', 'w:怎么']);
+    expect(tokenize('帐号登陆失败')).to.include.members(['b:账号', 'w:登录']);
+    expect(words('VPN 连不上')).to.include.members(['w:无法', 'w:连接']);
+    // What is already spelled the documents' way is unchanged.
+    expect(tokenize('帐号登陆失败')).to.deep.equal(tokenize('账号登录失败'));
+  });
+
   it('when given Chinese, then it yields dictionary words and character bigrams in separate term spaces', () => {
     const terms = tokenize('配置回调地址');
     expect(terms).to.include.members(['w:配置', 'w:地址']);

@@ -1,3 +1,5 @@
+import { foldWording } from './wording.js';
+
 /**
  * Tokenizer for Chinese, English and mixed text, used both to index and to
  * query (and by the extractive model to match sentences).
@@ -14,7 +16,7 @@
  * for word+bigram against 0.977 (words) and 0.966 (bigrams) alone.
  */
 export function tokenize(text: string): string[] {
-  const lower = text.toLowerCase();
+  const lower = foldWording(text.toLowerCase());
   const terms: string[] = [];
   for (const { segment } of WORDS.segment(lower)) {
     if (!WORDLIKE.test(segment)) continue;

@@ -1,5 +1,6 @@
 import type { FaqEntry } from '../ingest/blocks.js';
 import { isQuestionWord } from '../question-words.js';
+import { foldWording } from '../wording.js';
 import { tokenize as baseTokenize } from '../zh-tokenizer.js';
 import { forwardTerms, packForward } from './forward-terms.js';
 import { LexicalIndex } from './lexical-index.js';
@@ -115,8 +116,9 @@ export class FaqMatcher {
  * only one side has (我的, 公司, 连 / 连接) is not a swap.
  */
 export function swapsWord(a: string, b: string): boolean {
-  const lowerA = a.toLowerCase();
-  const lowerB = b.toLowerCase();
+  // Compared as the tokenizer sees them: 登不上 and 无法登录 are one wording.
+  const lowerA = foldWording(a.toLowerCase());
+  const lowerB = foldWording(b.toLowerCase());
   const lacks = (words: readonly string[], text: string) => words.some((w) => !text.includes(w));
   return lacks(topicWordsOf(lowerA), lowerB) && lacks(topicWordsOf(lowerB), lowerA);
 }
@@ -135,7 +137,7 @@ function topicWordsOf(lower: string): string[] {
  */
 function tokenize(text: string): string[] {
   const terms = baseTokenize(text);
-  for (const ch of text.toLowerCase().match(HAN) ?? []) terms.push(`c:${ch}`);
+  for (const ch of foldWording(text.toLowerCase()).match(HAN) ?? []) terms.push(`c:${ch}`);
   return terms;
 }
 

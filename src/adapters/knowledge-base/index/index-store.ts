@@ -37,7 +37,8 @@ export interface StoredIndex {
   readonly lexical: LexicalIndex;
 }
 
-export const INDEX_FORMAT = 1;
+/** 2: terms are taken from text with users' variant spellings folded (`foldWording`); a format-1 index is rebuilt. */
+export const INDEX_FORMAT = 2;
 
 /**
  * The persisted index: each build is written to its own generation folder
