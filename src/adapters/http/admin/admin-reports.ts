@@ -8,6 +8,14 @@ const LOW_CONFIDENCE = 0.5;
 const SAME_QUESTION = 0.5;
 const MAX_GROUPS = 200;
 const MAX_WORDINGS = 20;
+/**
+ * A wording is compared by its first characters only: a question may be
+ * `MAX_CONTENT_CHARS` long, and comparing thousands of terms against every
+ * group made a few hundred long questions cost seconds each report.
+ */
+const GROUP_CHARS = 200;
+/** The grouping gives the event loop back this often (ms), so a report over many turns never stalls the calls being answered. */
+const SLICE_MS = 10;
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -54,12 +62,17 @@ interface Group {
  * (greedy: each question joins the first group it is close enough to, else
  * starts one), with counts, when last asked and the best candidate the bot had.
  */
-export function unanswered(turns: readonly StoredTurn[]) {
+export async function unanswered(turns: readonly StoredTurn[]) {
   const groups: Group[] = [];
+  let slice = Date.now();
   for (const t of turns) {
+    if (Date.now() - slice >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = Date.now();
+    }
     if (!isUnanswered(t)) continue;
     const wording = t.standaloneQuestion.trim();
-    const terms = termSet(wording);
+    const terms = termSet(wording.slice(0, GROUP_CHARS));
     let group = groups.find((g) => dice(g.terms, terms) >= SAME_QUESTION);
     if (!group) {
       if (groups.length >= MAX_GROUPS) continue;

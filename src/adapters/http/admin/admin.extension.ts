@@ -100,7 +100,7 @@ export function adminExtension(options: AdminOptions): HttpExtension {
       });
       router.get('/admin/api/unanswered', async (ctx) => {
         allow(ctx, false);
-        const u = unanswered(await read(() => options.records.turns(range(ctx), limit)));
+        const u = await unanswered(await read(() => options.records.turns(range(ctx), limit)));
         reply(ctx, u, u.groups.map((g) => ({ ...g, wordings: g.wordings.join(' | '), best: g.best?.title ?? '' })));
       });
       router.get('/admin/api/feedback', async (ctx) => {
