@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -52,5 +53,48 @@ describe('security: the admin reports never stall the calls being answered', () 
     // Before: the grouping ran on the event loop in one piece (~15 s here for 300 turns, quadratic in them), and /health waited for it.
     expect(slowest, 'the longest /health waited (ms)').to.be.below(1000);
     expect(groups.length).to.be.within(1, 200);
+  });
+
+  it('when the records hold thousands of turns of the longest accepted questions, then /health still answers at once while a report reads them', async function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(tmpdir(), 'admin-read-'));
+    const file = join(dir, 'r.sqlite');
+    try {
+      // The schema as the service makes it, then the turns written straight into it (thousands of calls would take too long here).
+      await (await startTestService({ RECORDS_DB: file })).close();
+      const db = new Database(file);
+      const columns = (db.prepare('PRAGMA table_info(turn_records)').all() as { name: string }[]).map((c) => c.name);
+      const insert = db.prepare(`INSERT INTO turn_records (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      const now = Date.now();
+      db.transaction(() => {
+        for (let i = 0; i < 5000; i++) {
+          const question = noise(4000);
+          const row: Record<string, unknown> = {
+            trace_id: `seed-${i}`, at: now - i, user_key: 'k', business_keys: '[]', question, standalone_question: question,
+            answer: noise(2000), answer_truncated: 0, answered: 0, outcome: 'not_answered', reason: 'no_recall', docs: '[]', duration_ms: 1, provider: 'mock',
+          };
+          insert.run(...columns.map((c) => row[c] ?? null));
+        }
+      })();
+      db.close();
+      service = await startTestService({ RECORDS_DB: file });
+      const url = service.url;
+      let done = false;
+      const report = sendJson(url, '/admin/api/summary', { method: 'GET' }).finally(() => (done = true));
+      let slowest = 0;
+      while (!done) {
+        const started = Date.now();
+        expect((await fetch(`${url}/health`)).status).to.equal(200);
+        slowest = Math.max(slowest, Date.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect((await report).body.turns).to.equal(5000);
+      // Before: the 5,000 rows were read whole (SELECT *) in one synchronous call, and /health waited for it.
+      expect(slowest, 'the longest /health waited (ms)').to.be.below(1000);
+    } finally {
+      await service?.close();
+      service = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -93,7 +93,18 @@ export const UPSERT_FEEDBACK_SQL =
   'ON CONFLICT (turn_ref, user_key) DO UPDATE SET at = excluded.at, rating = excluded.rating, comment = excluded.comment';
 export const SALT_INSERT_SQL = "INSERT INTO records_meta (key, value) VALUES ('user_salt', ?) ON CONFLICT (key) DO NOTHING";
 export const SALT_SELECT_SQL = "SELECT value FROM records_meta WHERE key = 'user_salt'";
-export const TURNS_SQL = 'SELECT * FROM turn_records WHERE at >= ? AND at < ? ORDER BY at DESC LIMIT ?';
+/**
+ * Characters of a question (and of the searched question) the reports read. A question may be
+ * MAX_CONTENT_CHARS long, and reading 100,000 such turns whole took gigabytes; the admin page
+ * shows a question and teaches it as an FAQ wording of at most 500 characters anyway.
+ */
+export const REPORT_QUESTION_CHARS = 500;
+const REPORT_COLUMNS = TURN_COLUMNS.map((c) =>
+  c === 'question' || c === 'standalone_question' ? `substr(${c}, 1, ${REPORT_QUESTION_CHARS}) AS ${c}` : c,
+).join(', ');
+export const TURNS_SQL = `SELECT ${REPORT_COLUMNS} FROM turn_records WHERE at >= ? AND at < ? ORDER BY at DESC LIMIT ?`;
+/** Every turn of one millisecond (a page of `TURNS_SQL` may end inside one). */
+export const TURNS_AT_SQL = `SELECT ${REPORT_COLUMNS} FROM turn_records WHERE at = ?`;
 export const FEEDBACK_SQL = 'SELECT * FROM feedback WHERE at >= ? AND at < ? ORDER BY at DESC LIMIT ?';
 
 /** Keeps the turns of one business key (stored as a JSON list, filtered after reading). */

@@ -5,11 +5,14 @@ import { setImmediate as yieldToTurns } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import type { RecordRange, StoredFeedback, StoredTurn } from '../../application/ports/turn-records.port.js';
 import {
-  FEEDBACK_SQL, MIGRATIONS, SALT_INSERT_SQL, SALT_SELECT_SQL, SCHEMA_VERSION_TABLE, TURNS_SQL, UPSERT_FEEDBACK_SQL,
+  FEEDBACK_SQL, MIGRATIONS, SALT_INSERT_SQL, SALT_SELECT_SQL, SCHEMA_VERSION_TABLE, TURNS_AT_SQL, TURNS_SQL, UPSERT_FEEDBACK_SQL,
   feedbackOfRow, inBusiness, turnOfRow, type RecordStore,
 } from './record-store.js';
 import { chunkInserter, INSERT_CHUNK, openSqlite } from './sqlite-connection.js';
 import { SqliteInsertThread } from './sqlite-insert-thread.js';
+
+/** Turn rows read per synchronous step of a report. */
+const READ_PAGE = 500;
 
 /** The embedded store: one SQLite file in WAL mode (readers never wait for the writer). */
 export class SqliteRecordStore implements RecordStore {
@@ -75,9 +78,30 @@ export class SqliteRecordStore implements RecordStore {
     this.opened().prepare(UPSERT_FEEDBACK_SQL).run(f.turnRef, f.userKey, f.at, f.rating, f.comment ?? null);
   }
 
+  /**
+   * Read in pages of `READ_PAGE` rows, newest first, giving the event loop back between them: the
+   * reads are synchronous, and 100,000 turns in one call held every chat call for many seconds.
+   */
   async turns(range: RecordRange, limit: number): Promise<StoredTurn[]> {
-    const rows = this.opened().prepare(TURNS_SQL).all(range.from, range.to, limit) as Record<string, unknown>[];
-    return inBusiness(rows.map(turnOfRow), range.businessKey);
+    const db = this.opened();
+    const page = db.prepare(TURNS_SQL);
+    const turns: StoredTurn[] = [];
+    let to = range.to;
+    while (turns.length < limit) {
+      const want = Math.min(READ_PAGE, limit - turns.length);
+      const rows = page.all(range.from, to, want) as Record<string, unknown>[];
+      if (rows.length < want) {
+        turns.push(...rows.map(turnOfRow));
+        break;
+      }
+      // The page may end inside a millisecond: take that millisecond whole, then go on below it.
+      const last = Number(rows[rows.length - 1]!.at);
+      const rest = db.prepare(TURNS_AT_SQL).all(last) as Record<string, unknown>[];
+      turns.push(...rows.filter((r) => Number(r.at) > last).map(turnOfRow), ...rest.map(turnOfRow));
+      to = last;
+      await yieldToTurns();
+    }
+    return inBusiness(turns.slice(0, limit), range.businessKey);
   }
 
   async feedback(range: RecordRange, limit: number): Promise<StoredFeedback[]> {
