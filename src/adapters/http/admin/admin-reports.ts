@@ -95,18 +95,25 @@ export async function unanswered(turns: readonly StoredTurn[]) {
   };
 }
 
-/** Thumbs-down ratings with the question and answer they were about (when the turn is in range). */
+/**
+ * Thumbs-down ratings with the question and answer they were about (when the turn is in range).
+ * A `msg_id` is the asker's (two users may use the same one, as idempotency does), so a rating by
+ * `msg_id` names the rating user's own turn: another user's rating of it is shown without it.
+ * Turns stored without their user (`RECORD_USER=none`) cannot be told apart and match any rater.
+ */
 export function thumbsDown(feedback: readonly StoredFeedback[], turns: readonly StoredTurn[]) {
   const byRef = new Map<string, StoredTurn>();
   for (const t of turns) {
     byRef.set(`t:${t.traceId}`, t);
-    if (t.msgId) byRef.set(`m:${t.msgId}`, t);
+    if (t.msgId) byRef.set(`m:${t.msgId}\u0000${t.userKey}`, t);
   }
+  const turnOf = (f: StoredFeedback) =>
+    f.turnRef.startsWith('m:') ? (byRef.get(`${f.turnRef}\u0000${f.userKey}`) ?? byRef.get(`${f.turnRef}\u0000`)) : byRef.get(f.turnRef);
   return {
     feedback: feedback
       .filter((f) => f.rating === 'down')
       .map((f) => {
-        const t = byRef.get(f.turnRef);
+        const t = turnOf(f);
         return { at: iso(f.at), turn: f.turnRef, question: t?.question ?? null, answer: t?.answer ?? null, reason: t?.reason ?? null, comment: f.comment ?? '' };
       }),
   };
