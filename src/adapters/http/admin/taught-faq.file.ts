@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { constants as fs } from 'node:fs';
+import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
 
@@ -36,7 +37,7 @@ export class TaughtFaqFile {
     return this.serial(async () => {
       const full: TaughtEntry = { id: `taught-${randomUUID()}`, ...entry };
       await mkdir(dirname(this.path), { recursive: true });
-      const handle = await open(this.path, 'a');
+      const handle = await openOwn(this.path, fs.O_WRONLY | fs.O_APPEND | fs.O_CREAT);
       try {
         const before = (await handle.stat()).size;
         // A file whose last line lacks its newline would glue the two rows together.
@@ -54,7 +55,12 @@ export class TaughtFaqFile {
     return this.serial(async () => {
       let text: string;
       try {
-        text = await readFile(this.path, 'utf8');
+        const handle = await openOwn(this.path, fs.O_RDONLY);
+        try {
+          text = await handle.readFile('utf8');
+        } finally {
+          await handle.close();
+        }
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
@@ -77,7 +83,7 @@ export class TaughtFaqFile {
       if (!found) return undefined;
       // Hidden, so the knowledge folder's walker never reads the half-written copy.
       const temp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.tmp`);
-      const handle = await open(temp, 'w');
+      const handle = await openOwn(temp, fs.O_WRONLY | fs.O_CREAT | fs.O_TRUNC);
       try {
         await handle.write(lines.join('\n'));
         await handle.sync();
@@ -112,7 +118,7 @@ export class TaughtFaqFile {
   }
 
   private async endsWithNewline(size: number): Promise<boolean> {
-    const handle = await open(this.path, 'r');
+    const handle = await openOwn(this.path, fs.O_RDONLY);
     try {
       const { buffer } = await handle.read(Buffer.alloc(1), 0, 1, size - 1);
       return buffer[0] === 0x0a;
@@ -126,5 +132,19 @@ export class TaughtFaqFile {
     const next = this.last.then(locked, locked);
     this.last = next.catch(() => undefined);
     return next;
+  }
+}
+
+/**
+ * Opens `path` itself, never a link in its place (O_NOFOLLOW): a knowledge folder synced from a
+ * shared repository may carry a link named like the FAQ file or its temporary copy, and writing
+ * through it would change a file outside the folder (which the index, skipping links out, never reads).
+ */
+async function openOwn(path: string, flags: number): Promise<FileHandle> {
+  try {
+    return await open(path, flags | fs.O_NOFOLLOW, 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new Error(`${basename(path)} is a symbolic link; the FAQ file must be a regular file`);
+    throw error;
   }
 }
