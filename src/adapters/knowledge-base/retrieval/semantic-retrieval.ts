@@ -265,17 +265,19 @@ export class SemanticRetrieval {
     const index = this.newIndex(dims, items.length);
     await index.addInChunks(items, signal);
     signal.throwIfAborted();
-    await this.saveGraphOf(index, cacheDir);
+    // Built from `items` in order into an empty index: it holds exactly what `expected` fingerprints, so that is not hashed again.
+    await this.saveGraphOf(index, cacheDir, expected);
     return { index, graph: { source: 'built', reason: loaded.reason } };
   }
 
-  /** Saves `index`'s graph beside the vector cache; a failure is logged (the next start rebuilds), never thrown. */
-  private async saveGraphOf(index: VectorIndex, cacheDir: string): Promise<void> {
+  /** Saves `index`'s graph beside the vector cache (`known`: the fingerprint of what it holds, when the caller has it); a failure is logged (the next start rebuilds), never thrown. */
+  private async saveGraphOf(index: VectorIndex, cacheDir: string, known?: { fingerprint: string; count: number }): Promise<void> {
     const graph = index.graph;
     if (!graph || !this.graphs || !this.embeddings) return;
     try {
       const identity = graphIdentity(this.graphs, index.dims, this.embeddings.model, this.embeddings.passagePrefix);
-      const { fingerprint, count } = await graphFingerprint(identity, index.graphEntries());
+      const { fingerprint, count } = known ?? (await graphFingerprint(identity, index.graphEntries()));
+      if (count !== index.size) throw new Error(`the fingerprint covers ${count} vectors, the index holds ${index.size}`);
       if (graph.size !== count) throw new Error(`the graph holds ${graph.size} vectors, the index ${count}`);
       await saveGraph(cacheDir, graph, identity, fingerprint, count);
     } catch (error) {
