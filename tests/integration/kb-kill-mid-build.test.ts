@@ -69,7 +69,12 @@ describe('a kill during indexing', function () {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir, indexDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     // Killed at its first progress line (files are being read) or after 1.5 s, whichever is first.
     await Promise.race([once(child.stdout, 'data'), new Promise((r) => setTimeout(r, 1500))]);
-    const builders = buildProcessesOf(child.pid as number);
+    // On a loaded machine the build process may start a little later than the first progress line: wait up to 10 s for it.
+    let builders = buildProcessesOf(child.pid as number);
+    for (let waited = 0; waited < 10_000 && builders.length === 0; waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+      builders = buildProcessesOf(child.pid as number);
+    }
     expect(builders, 'the build runs in a process of its own').to.have.length(1);
     child.kill('SIGKILL');
     await once(child, 'exit');
