@@ -27,6 +27,8 @@ import { startChildServer } from './child-server.js';
 import { generator } from './synthetic-vectors.js';
 import { machineInfo } from './machine-info.js';
 import { percentile } from './stats.js';
+import { writeRowsFile } from './rows-file.js';
+import type { Row } from './report-table.js';
 
 const N = Number(process.env.N ?? 50_000);
 const DIMS = Number(process.env.DIMS ?? 1024);
@@ -50,6 +52,9 @@ const selfCpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
+
+/** The figures for `npm run bench`'s table (BENCH_ROWS_JSON). */
+const rows: Row[] = [];
 
 async function run(kind: 'clustered' | 'random'): Promise<void> {
   const fake = await startChildServer('embeddings', { env: { FAKE_DIMS: String(DIMS), FAKE_LATENT: String(LATENT), FAKE_DATA: kind } });
@@ -132,6 +137,17 @@ async function run(kind: 'clustered' | 'random'): Promise<void> {
         `  loadavg now: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
       ].join('\n'),
     );
+    const w = `${N.toLocaleString('en')} × ${DIMS}, ${kind}`;
+    const recall = found / (answered * 10);
+    rows.push(
+      { workload: w, metric: 'first build, every passage embedded through the fake server', service: buildMs / 1000, unit: 's' },
+      { workload: w, metric: `restart on the same cache (graph ${again.report.graph?.source ?? 'unknown'}, ${afterRestart.calls - afterFirst.calls} calls)`, service: restartMs / 1000, unit: 's' },
+      { workload: w, metric: 'vector search p50 (floor: exact scan)', service: pct(searchTimes, 50), floor: pct(exactTimes, 50), unit: 'ms' },
+      { workload: w, metric: 'vector search p99 (floor: exact scan)', service: pct(searchTimes, 99), floor: pct(exactTimes, 99), unit: 'ms', target: '≤ 10 ms', met: pct(searchTimes, 99) <= 10 },
+      { workload: w, metric: 'recall@10 against the exact scan', service: recall.toFixed(4), unit: '', target: '≥ 0.99', met: recall >= 0.99 },
+      { workload: w, metric: 'float vectors', service: index.vectorBytes / 2 ** 20, unit: 'MiB' },
+      { workload: w, metric: 'RSS growth, first build / restart', service: `${mib(rssGrowth)} / ${mib(rssAfterRestart - rssBeforeRestart)}`, unit: '' },
+    );
   } finally {
     await fake.stop();
     rmSync(cacheDir, { recursive: true, force: true });
@@ -142,3 +158,4 @@ console.log(machineInfo());
 console.log(`loadavg at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores: above ~1 another process competes for the CPU)`);
 if (DATA === 'clustered' || DATA === 'both') await run('clustered');
 if (DATA === 'random' || DATA === 'both') await run('random');
+await writeRowsFile(rows);
