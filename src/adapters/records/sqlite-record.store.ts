@@ -85,6 +85,7 @@ export class SqliteRecordStore implements RecordStore {
   async turns(range: RecordRange, limit: number): Promise<StoredTurn[]> {
     const db = this.opened();
     const page = db.prepare(TURNS_SQL);
+    const sameMs = db.prepare(TURNS_AT_SQL);
     const turns: StoredTurn[] = [];
     let to = range.to;
     while (turns.length < limit) {
@@ -96,7 +97,7 @@ export class SqliteRecordStore implements RecordStore {
       }
       // The page may end inside a millisecond: take that millisecond whole, then go on below it.
       const last = Number(rows[rows.length - 1]!.at);
-      const rest = db.prepare(TURNS_AT_SQL).all(last) as Record<string, unknown>[];
+      const rest = sameMs.all(last) as Record<string, unknown>[];
       turns.push(...rows.filter((r) => Number(r.at) > last).map(turnOfRow), ...rest.map(turnOfRow));
       to = last;
       await yieldToTurns();
