@@ -16,7 +16,16 @@ import { foldWording } from './wording.js';
  * for word+bigram against 0.977 (words) and 0.966 (bigrams) alone.
  */
 export function tokenize(text: string): string[] {
-  const lower = foldWording(text.toLowerCase());
+  return tokenizeNormalized(normalizeForTerms(text));
+}
+
+/** The text as the tokenizer reads it: lowercased, users' variant spellings folded (`foldWording`). */
+export function normalizeForTerms(text: string): string {
+  return foldWording(text.toLowerCase());
+}
+
+/** `tokenize` for text already passed through `normalizeForTerms`, for callers that need the normalized text too (folding twice costs as much as tokenizing). */
+export function tokenizeNormalized(lower: string): string[] {
   const terms: string[] = [];
   for (const { segment } of WORDS.segment(lower)) {
     if (!WORDLIKE.test(segment)) continue;

@@ -1,7 +1,6 @@
 import type { FaqEntry } from '../ingest/blocks.js';
 import { isQuestionWord } from '../question-words.js';
-import { foldWording } from '../wording.js';
-import { tokenize as baseTokenize } from '../zh-tokenizer.js';
+import { normalizeForTerms, tokenizeNormalized } from '../zh-tokenizer.js';
 import { forwardTerms, packForward } from './forward-terms.js';
 import { LexicalIndex } from './lexical-index.js';
 
@@ -117,14 +116,14 @@ export class FaqMatcher {
  */
 export function swapsWord(a: string, b: string): boolean {
   // Compared as the tokenizer sees them: 登不上 and 无法登录 are one wording.
-  const lowerA = foldWording(a.toLowerCase());
-  const lowerB = foldWording(b.toLowerCase());
+  const lowerA = normalizeForTerms(a);
+  const lowerB = normalizeForTerms(b);
   const lacks = (words: readonly string[], text: string) => words.some((w) => !text.includes(w));
   return lacks(topicWordsOf(lowerA), lowerB) && lacks(topicWordsOf(lowerB), lowerA);
 }
 
 function topicWordsOf(lower: string): string[] {
-  return baseTokenize(lower)
+  return tokenizeNormalized(lower)
     .filter((t) => t.startsWith('w:') && !isQuestionWord(t))
     .map((t) => t.slice(2));
 }
@@ -136,8 +135,9 @@ function topicWordsOf(lower: string): string[] {
  * them against 0.384 without.
  */
 function tokenize(text: string): string[] {
-  const terms = baseTokenize(text);
-  for (const ch of foldWording(text.toLowerCase()).match(HAN) ?? []) terms.push(`c:${ch}`);
+  const lower = normalizeForTerms(text);
+  const terms = tokenizeNormalized(lower);
+  for (const ch of lower.match(HAN) ?? []) terms.push(`c:${ch}`);
   return terms;
 }
 
