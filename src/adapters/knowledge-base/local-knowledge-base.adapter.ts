@@ -331,7 +331,14 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
         if (controller.signal.aborted || this.current?.index !== index) return;
         semantic.useIndex(vectors);
         this.vectorsOf = index;
-        log.info('knowledge vectors ready', { items: items.length, embedded: report.embedded, reused: report.reused, missing: report.missing.length, ...(report.error ? { error: report.error } : {}) });
+        log.info('knowledge vectors ready', {
+          items: items.length,
+          embedded: report.embedded,
+          reused: report.reused,
+          missing: report.missing.length,
+          ...(report.graph ? { graph: report.graph } : {}),
+          ...(report.error ? { error: report.error } : {}),
+        });
       })
       .catch((error: Error) => {
         if (!controller.signal.aborted) log.warn('knowledge embedding failed; answering from the lexical index', { error: error.message });

@@ -3,13 +3,15 @@ import { createReadStream } from 'node:fs';
 import { link, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnnGraph, AnnGraphFactory, AnnGraphSettings } from './ann-graph.js';
+import { decodeEntries, encodeEntries, ENTRY_BYTES, type GraphEntry } from './graph-entries.js';
 
-/** The saved graph and its metadata, beside `vectors.sqlite` in the cache folder. */
+/** The saved graph, the list of what it holds, and their metadata, beside `vectors.sqlite` in the cache folder. */
 export const GRAPH_FILE = 'vectors.graph';
+export const GRAPH_ENTRIES_FILE = 'vectors.graph.entries';
 export const GRAPH_META_FILE = 'vectors.graph.json';
 
-/** Bumped when what the fingerprint covers or the metadata's shape changes. */
-const FORMAT = 1;
+/** Bumped when what the fingerprint covers or the metadata's shape changes (2: the entries file, ids by vector content). */
+const FORMAT = 2;
 const MAX_META_BYTES = 64 * 1024;
 
 /** What a saved graph must have been built with to be reused. */
@@ -23,11 +25,19 @@ export interface GraphIdentity {
   readonly passagePrefix: string;
 }
 
+/** What is known of a saved graph besides its entries. */
+export interface GraphState {
+  /** The id the next added vector gets: ids are never reused, so a removed id cannot come back meaning another vector. */
+  readonly nextId: number;
+  /** Vectors removed from the graph in place since it was last built from empty: their nodes stay in the file (see `GraphStore`). */
+  readonly removedInPlace: number;
+}
+
 /** The metadata file's content. */
-interface GraphMeta {
+interface GraphMeta extends GraphState {
   readonly format: number;
   readonly identity: GraphIdentity;
-  /** sha256 over the identity and the ordered (graph id, key, vector) list the graph holds. */
+  /** sha256 over the format, the identity and the entries file's bytes: ties the graph to exactly the (id, vector) list it holds. */
   readonly fingerprint: string;
   readonly count: number;
   /** Size and sha256 of the graph file as written. */
@@ -36,41 +46,38 @@ interface GraphMeta {
   readonly savedAt: string;
 }
 
+/** A saved graph's verified metadata and entries; its graph file is only read by `loadGraphFile`. */
+export interface SavedGraph {
+  readonly meta: GraphMeta;
+  readonly entries: GraphEntry[];
+}
+
+/** Why a saved graph cannot be used (`suspicious`: the files are there but damaged or unreadable, not merely out of date). */
+export interface GraphRefusal {
+  readonly reason: string;
+  readonly suspicious: boolean;
+}
+
 export function graphIdentity(factory: AnnGraphFactory, dims: number, model: string, passagePrefix: string): GraphIdentity {
   const { connectivity, expansionAdd, quantization } = factory.settings;
   return { library: factory.library, dims, settings: { connectivity, expansionAdd, quantization }, model, passagePrefix };
 }
 
-/**
- * sha256 over the identity and every (id, key, vector bytes) in order: it
- * ties a graph to exactly the items it holds under exactly those ids. A turn
- * of the event loop every few thousand items (hashing 50,000 × 1,024 floats
- * takes ~0.15 s).
- */
-export async function graphFingerprint(identity: GraphIdentity, entries: Iterable<{ id: number; key: string; vector: Float32Array }>): Promise<{ fingerprint: string; count: number }> {
-  const hash = createHash('sha256').update(JSON.stringify({ format: FORMAT, ...identity })).update('\0');
-  const head = Buffer.alloc(12);
-  let count = 0;
-  for (const { id, key, vector } of entries) {
-    const keyBytes = Buffer.from(key, 'utf8');
-    head.writeDoubleLE(id, 0);
-    head.writeUInt32LE(keyBytes.length, 8);
-    hash.update(head).update(keyBytes).update(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
-    if (++count % 4096 === 0) await new Promise((resolve) => setImmediate(resolve));
-  }
-  return { fingerprint: hash.update(`\0${count}`).digest('hex'), count };
+function fingerprintOf(identity: GraphIdentity, entries: Buffer): string {
+  return createHash('sha256').update(JSON.stringify({ format: FORMAT, ...identity })).update('\0').update(entries).digest('hex');
 }
 
 /**
- * Writes `graph` and its metadata into `dir`, each to a temp file renamed
- * over the old one (the graph first: a crash between the two leaves new
- * graph bytes under old metadata, whose checksum then does not match).
- * Throws on a write failure; the temp files are removed.
+ * Writes `graph`, its entries (by increasing id: exactly the vectors it
+ * holds) and their metadata into `dir`, each to a temp file renamed over the
+ * old one, the metadata last: a crash between leaves new files under old
+ * metadata, whose checksum and fingerprint then do not match. Throws on a
+ * write failure; the temp files are removed.
  */
-export async function saveGraph(dir: string, graph: AnnGraph, identity: GraphIdentity, fingerprint: string, count: number): Promise<void> {
+export async function saveGraph(dir: string, graph: AnnGraph, identity: GraphIdentity, entries: readonly GraphEntry[], state: GraphState): Promise<void> {
   const suffix = `${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const graphTemp = join(dir, `.${GRAPH_FILE}.${suffix}`);
-  const metaTemp = join(dir, `.${GRAPH_META_FILE}.${suffix}`);
+  const temp = (name: string) => join(dir, `.${name}.${suffix}`);
+  const [graphTemp, entriesTemp, metaTemp] = [temp(GRAPH_FILE), temp(GRAPH_ENTRIES_FILE), temp(GRAPH_META_FILE)];
   try {
     graph.save(graphTemp);
     const handle = await open(graphTemp, 'r+');
@@ -80,45 +87,62 @@ export async function saveGraph(dir: string, graph: AnnGraph, identity: GraphIde
       await handle.close();
     }
     const { bytes, sha256 } = await digestFile(graphTemp);
+    const encoded = encodeEntries(entries);
+    await writeFile(entriesTemp, encoded, { flush: true });
     await rename(graphTemp, join(dir, GRAPH_FILE));
-    const meta: GraphMeta = { format: FORMAT, identity, fingerprint, count, bytes, sha256, savedAt: new Date().toISOString() };
+    await rename(entriesTemp, join(dir, GRAPH_ENTRIES_FILE));
+    const meta: GraphMeta = { format: FORMAT, identity, fingerprint: fingerprintOf(identity, encoded), count: entries.length, nextId: state.nextId, removedInPlace: state.removedInPlace, bytes, sha256, savedAt: new Date().toISOString() };
     await writeFile(metaTemp, JSON.stringify(meta), { flush: true });
     await rename(metaTemp, join(dir, GRAPH_META_FILE));
   } finally {
-    await unlink(graphTemp).catch(() => undefined);
-    await unlink(metaTemp).catch(() => undefined);
+    for (const file of [graphTemp, entriesTemp, metaTemp]) await unlink(file).catch(() => undefined);
   }
 }
 
-/** Either the saved graph, or why it cannot be used (`suspicious`: the files are there but damaged or unreadable, not merely out of date). */
-export type LoadedGraph = { readonly graph: AnnGraph } | { readonly reason: string; readonly suspicious: boolean };
-
 /**
- * The graph saved in `dir`, if its metadata says it was built with this
- * identity from exactly the items fingerprinted by `expected`, and the file
- * is the one the metadata describes (its size and sha256: usearch reads a
- * truncated or damaged file without noticing, and can crash on it). Never
- * throws: anything wrong is a reason to rebuild.
+ * The metadata and entries of the graph saved in `dir`, if it was built with
+ * this identity and the entries file is the one the metadata's fingerprint
+ * covers. Never throws: anything wrong is a reason to rebuild.
  */
-export async function loadGraph(dir: string, factory: AnnGraphFactory, identity: GraphIdentity, expected: { fingerprint: string; count: number }): Promise<LoadedGraph> {
+export async function readSavedGraph(dir: string, identity: GraphIdentity): Promise<{ saved: SavedGraph } | GraphRefusal> {
   if (identity.library.endsWith(' unknown')) return { reason: 'the installed usearch version is unknown', suspicious: false };
-  const metaFile = join(dir, GRAPH_META_FILE);
-  const graphFile = join(dir, GRAPH_FILE);
   let meta: GraphMeta;
   try {
-    const size = (await stat(metaFile)).size;
+    const file = join(dir, GRAPH_META_FILE);
+    const size = (await stat(file)).size;
     if (size > MAX_META_BYTES) return { reason: `the graph metadata is ${size} bytes, more than ${MAX_META_BYTES}`, suspicious: true };
-    meta = parseMeta(await readFile(metaFile, 'utf8'));
+    meta = parseMeta(await readFile(file, 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { reason: 'no saved graph', suspicious: false };
     return { reason: `the graph metadata is unreadable: ${(error as Error).message}`, suspicious: true };
   }
-  const changed = whatChanged(meta, identity, expected);
+  const changed = whatChanged(meta, identity);
   if (changed) return { reason: changed, suspicious: false };
-  const limit = maxGraphBytes(identity, expected.count);
-  if (meta.bytes > limit) return { reason: `the graph metadata gives ${meta.bytes} bytes, more than ${limit} for ${expected.count} vectors`, suspicious: true };
+  const limit = maxGraphBytes(identity, meta.count + meta.removedInPlace);
+  if (meta.bytes > limit) return { reason: `the graph metadata gives ${meta.bytes} bytes, more than ${limit} for ${meta.count} vectors${meta.removedInPlace > 0 ? ` and ${meta.removedInPlace} removed in place` : ''}`, suspicious: true };
+  try {
+    const file = join(dir, GRAPH_ENTRIES_FILE);
+    const size = (await stat(file)).size;
+    if (size !== meta.count * ENTRY_BYTES) return { reason: `the graph entries file is ${size} bytes, ${meta.count * ENTRY_BYTES} expected for ${meta.count} vectors (truncated or replaced)`, suspicious: true };
+    const bytes = await readFile(file);
+    if (fingerprintOf(identity, bytes) !== meta.fingerprint) return { reason: 'the graph entries file does not match its fingerprint (damaged or replaced)', suspicious: true };
+    return { saved: { meta, entries: decodeEntries(bytes, meta.nextId) } };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { reason: 'the graph entries file is missing', suspicious: true };
+    return { reason: `the graph entries file is unreadable: ${(error as Error).message}`, suspicious: true };
+  }
+}
 
+/**
+ * The graph file `saved` describes, read by the library once its size and
+ * sha256 are the ones recorded (usearch reads a truncated or damaged file
+ * without noticing, and can crash on it) and checked to hold as many
+ * vectors as the entries. Never throws.
+ */
+export async function loadGraphFile(dir: string, factory: AnnGraphFactory, identity: GraphIdentity, saved: SavedGraph): Promise<{ graph: AnnGraph } | GraphRefusal> {
+  const { meta } = saved;
   // Read through a private hard link: the bytes checked are the bytes loaded, even if another process renames a new graph in meanwhile.
+  const graphFile = join(dir, GRAPH_FILE);
   const snapshot = join(dir, `.${GRAPH_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.reading`);
   let source = graphFile;
   try {
@@ -139,7 +163,7 @@ export async function loadGraph(dir: string, factory: AnnGraphFactory, identity:
     } catch (error) {
       return { reason: `usearch could not read the graph file: ${(error as Error).message}`, suspicious: true };
     }
-    if (graph.size !== expected.count) return { reason: `the graph file holds ${graph.size} vectors, expected ${expected.count}`, suspicious: true };
+    if (graph.size !== saved.entries.length) return { reason: `the graph file holds ${graph.size} vectors, its entries ${saved.entries.length}`, suspicious: true };
     return { graph };
   } catch (error) {
     return { reason: `the graph file is unreadable: ${(error as Error).message}`, suspicious: true };
@@ -148,39 +172,41 @@ export async function loadGraph(dir: string, factory: AnnGraphFactory, identity:
   }
 }
 
-function whatChanged(meta: GraphMeta, identity: GraphIdentity, expected: { fingerprint: string; count: number }): string | undefined {
+function whatChanged(meta: GraphMeta, identity: GraphIdentity): string | undefined {
   const was = meta.identity;
   if (meta.format !== FORMAT) return `the saved graph has format ${meta.format}, this code writes ${FORMAT}`;
   if (was.library !== identity.library) return `the saved graph was written by ${was.library}, this is ${identity.library}`;
   if (was.model !== identity.model || was.passagePrefix !== identity.passagePrefix) return 'the saved graph is of another embeddings model or passage prefix';
   if (was.dims !== identity.dims) return `the saved graph has ${was.dims} dimensions, the vectors ${identity.dims}`;
   if (JSON.stringify(was.settings) !== JSON.stringify(identity.settings)) return `the saved graph was built with other settings (${JSON.stringify(was.settings)})`;
-  if (meta.count !== expected.count) return `the saved graph holds ${meta.count} vectors, the index ${expected.count}`;
-  if (meta.fingerprint !== expected.fingerprint) return 'the vectors or their order changed since the graph was saved';
   return undefined;
 }
 
 /**
- * A generous bound on a usearch file for `count` vectors: the vectors at 4
- * bytes a dimension at most, each node's key, level and level-0 neighbour
+ * A generous bound on a usearch file of `nodes` nodes (a removed vector's
+ * node stays in the file until an added one takes its place): the vectors at
+ * 4 bytes a dimension at most, each node's key, level and level-0 neighbour
  * list (2 × connectivity 4-byte slots) with room for upper levels, and the
  * headers.
  */
-function maxGraphBytes(identity: GraphIdentity, count: number): number {
-  return 1024 * 1024 + count * (identity.dims * 4 + 64 + identity.settings.connectivity * 4 * 4);
+function maxGraphBytes(identity: GraphIdentity, nodes: number): number {
+  return 1024 * 1024 + nodes * (identity.dims * 4 + 64 + identity.settings.connectivity * 4 * 4);
 }
 
 function parseMeta(text: string): GraphMeta {
   const m = JSON.parse(text) as Partial<GraphMeta> | null;
   const id = m?.identity;
+  const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
   const ok =
     m !== null &&
     typeof m === 'object' &&
     typeof m.format === 'number' &&
     typeof m.fingerprint === 'string' &&
     /^[0-9a-f]{64}$/.test(m.sha256 ?? '') &&
-    Number.isSafeInteger(m.count) &&
-    (m.count as number) >= 0 &&
+    count(m.count) &&
+    count(m.nextId) &&
+    count(m.removedInPlace) &&
+    (m.nextId as number) >= (m.count as number) &&
     Number.isSafeInteger(m.bytes) &&
     (m.bytes as number) > 0 &&
     typeof id === 'object' &&
@@ -191,6 +217,8 @@ function parseMeta(text: string): GraphMeta {
     Number.isSafeInteger(id.dims) &&
     typeof id.settings === 'object' &&
     id.settings !== null;
+  // An older format is reported as such by whatChanged, not as damage.
+  if (m !== null && typeof m === 'object' && typeof m.format === 'number' && m.format !== FORMAT) return m as GraphMeta;
   if (!ok) throw new Error('fields missing or of the wrong type');
   return m as GraphMeta;
 }

@@ -4,7 +4,7 @@ import type { SemanticConfig } from '../../../config/sections/semantic.section.j
 import { loadAnnGraphFactory, type AnnGraphFactory } from './ann-graph.js';
 import { embedItems, type EmbedItem, type EmbedProgress } from './embed-items.js';
 import { EmbeddingsClient } from './embeddings-client.js';
-import { graphFingerprint, graphIdentity, loadGraph, saveGraph } from './graph-file.js';
+import { GraphStore, type GraphReport } from './graph-store.js';
 import { RemoteHealth, type RemoteHealthSnapshot } from './remote-health.js';
 import { RerankClient } from './rerank-client.js';
 import { VectorCache } from './vector-cache.js';
@@ -28,12 +28,8 @@ export interface VectorBuildReport {
   /** Item keys left without a vector (server down or failing); pass them to `addItems` later. */
   readonly missing: string[];
   readonly error?: string;
-  /**
-   * Where the approximate graph came from: `loaded` from the file saved
-   * beside the vector cache (nothing added to it), `built` by adding every
-   * vector (`reason`: why the saved one was not used), `none` without a graph.
-   */
-  readonly graph?: { readonly source: 'loaded' | 'built' | 'none'; readonly reason?: string };
+  /** Where the approximate graph came from (loaded, updated in place, built, or none). */
+  readonly graph?: GraphReport;
 }
 
 /** Overrides for tests and benchmarks. */
@@ -54,6 +50,7 @@ export class SemanticRetrieval {
   private current: VectorIndex | undefined;
   private readonly embeddingsHealth: RemoteHealth;
   private readonly rerankHealth: RemoteHealth;
+  private readonly graphStore: GraphStore | undefined;
 
   constructor(
     readonly config: SemanticConfig,
@@ -65,6 +62,7 @@ export class SemanticRetrieval {
   ) {
     this.embeddingsHealth = new RemoteHealth('embeddings server', log);
     this.rerankHealth = new RemoteHealth('rerank server', log);
+    if (graphs && embeddings) this.graphStore = new GraphStore(graphs, embeddings.model, embeddings.passagePrefix, log, this.indexOptions());
   }
 
   /** Built from the `semantic` config section; undefined when neither embeddings nor a reranker is configured. */
@@ -203,11 +201,12 @@ export class SemanticRetrieval {
    * until `useIndex`, so the caller swaps it in with its lexical index. Items
    * that could not be embedded are in `report.missing`.
    *
-   * The approximate graph is loaded from `<cacheDir>/vectors.graph` when its
-   * metadata's fingerprint matches exactly the ids, keys and vectors the
-   * index is about to hold (and the settings, model and usearch version);
-   * otherwise it is built by adding every vector, the reason logged, and the
-   * new graph saved there for the next start.
+   * The approximate graph is the one saved in `<cacheDir>/vectors.graph`
+   * when it was built with these settings, model and usearch version and its
+   * files check out: as it is when it holds exactly these vectors, else
+   * updated in place (the vectors no item has any more removed, the new ones
+   * added) and saved again; it is built by adding every vector only when
+   * there is none, it is damaged, or too much changed (see `GraphStore`).
    */
   async buildVectorIndex(
     items: readonly EmbedItem[],
@@ -236,53 +235,12 @@ export class SemanticRetrieval {
     }
   }
 
-  /** A new index holding `items`, its graph loaded when the saved one holds exactly these, else built and saved. */
-  private async indexOf(
-    items: readonly { key: string; vector: Float32Array }[],
-    dims: number,
-    cacheDir: string,
-    signal: AbortSignal,
-  ): Promise<{ index: VectorIndex; graph: NonNullable<VectorBuildReport['graph']> }> {
-    const graphs = this.graphs;
-    const embeddings = this.embeddings;
-    if (!graphs || !embeddings) {
-      const index = this.newIndex(dims, items.length);
-      await index.addInChunks(items, signal);
-      return { index, graph: { source: 'none' } };
-    }
-    const identity = graphIdentity(graphs, dims, embeddings.model, embeddings.passagePrefix);
-    // `adopt` gives item i graph id i, as a build into an empty index does: the fingerprint of what the index will hold.
-    const expected = await graphFingerprint(identity, items.map(({ key, vector }, id) => ({ id, key, vector })));
-    const loaded = await loadGraph(cacheDir, graphs, identity, expected);
-    signal.throwIfAborted();
-    if ('graph' in loaded) {
-      const index = new VectorIndex({ dims, initialCapacity: items.length, graph: loaded.graph, ...this.indexOptions() });
-      index.adopt(items);
-      this.log.info('vector graph loaded', { vectors: items.length, dir: cacheDir });
-      return { index, graph: { source: 'loaded' } };
-    }
-    (loaded.suspicious ? this.log.warn : this.log.info).call(this.log, 'vector graph rebuilt from the cached vectors', { reason: loaded.reason, vectors: items.length });
+  /** A new index holding `items`, its graph through the store (loaded, updated or built) when there is one. */
+  private async indexOf(items: readonly { key: string; vector: Float32Array }[], dims: number, cacheDir: string, signal: AbortSignal): Promise<{ index: VectorIndex; graph: GraphReport }> {
+    if (this.graphStore) return await this.graphStore.indexOf(items, dims, cacheDir, signal);
     const index = this.newIndex(dims, items.length);
     await index.addInChunks(items, signal);
-    signal.throwIfAborted();
-    // Built from `items` in order into an empty index: it holds exactly what `expected` fingerprints, so that is not hashed again.
-    await this.saveGraphOf(index, cacheDir, expected);
-    return { index, graph: { source: 'built', reason: loaded.reason } };
-  }
-
-  /** Saves `index`'s graph beside the vector cache (`known`: the fingerprint of what it holds, when the caller has it); a failure is logged (the next start rebuilds), never thrown. */
-  private async saveGraphOf(index: VectorIndex, cacheDir: string, known?: { fingerprint: string; count: number }): Promise<void> {
-    const graph = index.graph;
-    if (!graph || !this.graphs || !this.embeddings) return;
-    try {
-      const identity = graphIdentity(this.graphs, index.dims, this.embeddings.model, this.embeddings.passagePrefix);
-      const { fingerprint, count } = known ?? (await graphFingerprint(identity, index.graphEntries()));
-      if (count !== index.size) throw new Error(`the fingerprint covers ${count} vectors, the index holds ${index.size}`);
-      if (graph.size !== count) throw new Error(`the graph holds ${graph.size} vectors, the index ${count}`);
-      await saveGraph(cacheDir, graph, identity, fingerprint, count);
-    } catch (error) {
-      this.log.warn('vector graph not saved; the next start rebuilds it', { dir: cacheDir, error: (error as Error).message });
-    }
+    return { index, graph: { source: 'none' } };
   }
 
   /** Embeds `items` (new, changed, or missing from an earlier build) and adds them to `index`, replacing same keys. */
@@ -293,9 +251,13 @@ export class SemanticRetrieval {
       const result = await embedItems(items, cache, this.embeddings, { signal: options.signal, log: this.log, onProgress: options.onProgress });
       this.noteIndexing(result.error);
       const fitting = [...result.vectors].filter(([, v]) => v.length === index.dims).map(([key, vector]) => ({ key, vector }));
+      const replaced = fitting.filter(({ key }) => index.has(key)).length;
       await index.addInChunks(fitting, options.signal);
       // The graph changed: save it once this batch of changes is in (not on every add).
-      if (fitting.length > 0) await this.saveGraphOf(index, cacheDir);
+      if (fitting.length > 0 && this.graphStore) {
+        this.graphStore.noteReplaced(index, replaced);
+        await this.graphStore.save(index, cacheDir);
+      }
       return { embedded: result.embedded, reused: result.reused, missing: result.missing, ...(result.error ? { error: result.error } : {}) };
     } finally {
       cache.close();

@@ -87,21 +87,36 @@ export class VectorIndex {
 
   /**
    * Fills a new, empty index whose graph already holds `items` (it was
-   * loaded from disk): item i gets graph id i, exactly as `addMany` on an
-   * empty index gives them, and only the float vectors are stored — the
-   * graph is not touched. The caller has checked that the graph was saved
-   * from this same id → key → vector list (`graphEntries`).
+   * loaded from disk) under their `id`s (by default item i gets id i, as
+   * `addMany` on an empty index gives them); ids must increase. Only the
+   * float vectors are stored — the graph is not touched. Later items get ids
+   * from `nextId` on (default: one past the last), so an id the graph once
+   * held is not given to another vector. The caller has checked that the
+   * graph was saved from these same id → vector pairs.
    */
-  adopt(items: readonly { key: string; vector: Float32Array }[]): void {
+  adopt(items: readonly { key: string; vector: Float32Array; id?: number }[], nextId?: number): void {
     if (this.nextId !== 0) throw new Error('adopt needs an empty index: ids 0..n-1 must be the ones the loaded graph holds');
     const keys = new Set<string>();
-    for (const { key, vector } of items) {
+    let last = -1;
+    for (const [i, { key, vector, id = i }] of items.entries()) {
       if (vector.length !== this.dims) throw new RangeError(`vector for ${JSON.stringify(key)} has ${vector.length} dimensions, the index ${this.dims}`);
       if (keys.has(key)) throw new Error(`adopt: key ${JSON.stringify(key)} appears twice`);
+      if (!Number.isSafeInteger(id) || id <= last) throw new Error(`adopt: ids must increase (${id} after ${last})`);
       keys.add(key);
+      last = id;
     }
+    if (nextId !== undefined && nextId <= last) throw new Error(`adopt: nextId ${nextId} is not past the last id ${last}`);
     if (items.length > this.capacity) this.grow(items.length);
-    for (const { key, vector } of items) this.place(key, vector);
+    for (const [i, { key, vector, id = i }] of items.entries()) {
+      this.nextId = id;
+      this.place(key, vector);
+    }
+    this.nextId = nextId ?? last + 1;
+  }
+
+  /** The graph id the next added item gets (ids are never reused). */
+  get nextGraphId(): number {
+    return this.nextId;
   }
 
   /** Stores `vector` under `key` in the next slot with the next graph id, and returns the id (capacity checked by the caller). */
