@@ -14,7 +14,12 @@
  * an approximate index). Both processes' CPU is printed, so a reader can see
  * which one the time went to.
  *
- *   npm run bench:vector      N=50000 DIMS=1024 QUERIES=300 LATENT=64 DATA=clustered|random|both
+ * Last, one file changed: a new generation with FILE_PASSAGES passages
+ * replaced by 10 more in the middle (later keys shift), the saved graph
+ * updated in place, timed against the same generation with the graph
+ * deleted (built again from the cached vectors, as every change did before).
+ *
+ *   npm run bench:vector      N=50000 DIMS=1024 QUERIES=300 LATENT=64 DATA=clustered|random|both FILE_PASSAGES=50
  *                             EMBEDDINGS_BATCH / EMBEDDINGS_CONCURRENCY as the service reads them
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -22,6 +27,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoggerPort } from '../src/application/ports/logger.port.js';
 import { SemanticRetrieval } from '../src/adapters/knowledge-base/retrieval/semantic-retrieval.js';
+import type { VectorIndex } from '../src/adapters/knowledge-base/retrieval/vector-index.js';
 import { loadConfig } from '../src/config/config.js';
 import { startChildServer } from './child-server.js';
 import { generator } from './synthetic-vectors.js';
@@ -36,11 +42,15 @@ const QUERIES = Number(process.env.QUERIES ?? 300);
 const EXACT_TIMED = Math.min(QUERIES, 60);
 const DATA = process.env.DATA ?? 'clustered';
 const LATENT = Number(process.env.LATENT ?? 64);
+/** Passages of the file the "one file changed" step replaces. */
+const FILE_PASSAGES = Number(process.env.FILE_PASSAGES ?? 50);
 
 /** Warnings and errors of the service's code reach the console; progress lines do not. */
+const marks: { message: string; at: number }[] = [];
 const log: LoggerPort = {
   debug: () => undefined,
-  info: () => undefined,
+  // Kept with their time: the "one file changed" step splits its time at the graph's own lines.
+  info: (message) => void marks.push({ message, at: performance.now() }),
   warn: (message, fields) => console.warn(`  warn: ${message}`, fields ?? ''),
   error: (message, fields) => console.error(`  error: ${message}`, fields ?? ''),
 };
@@ -55,6 +65,34 @@ const selfCpuMs = () => {
 
 /** The figures for `npm run bench`'s table (BENCH_ROWS_JSON). */
 const rows: Row[] = [];
+
+/** Each question embedded through the server and searched for its top 10 in `index`, against an exact scan of the same index. */
+async function searchFigures(semantic: SemanticRetrieval, index: VectorIndex, questions: readonly string[], signal: AbortSignal) {
+  semantic.useIndex(index);
+  for (const q of questions.slice(0, 20)) semantic.searchVectors((await semantic.embedQuery(q, signal)) as Float32Array, 10);
+  const embedTimes: number[] = [];
+  const searchTimes: number[] = [];
+  const exactTimes: number[] = [];
+  let found = 0;
+  let failed = 0;
+  for (const [j, question] of questions.entries()) {
+    const t0 = performance.now();
+    const vector = await semantic.embedQuery(question, signal);
+    const t1 = performance.now();
+    if (!vector) {
+      failed += 1;
+      continue;
+    }
+    const hits = semantic.searchVectors(vector, 10).map((h) => h.key);
+    const t2 = performance.now();
+    embedTimes.push(t1 - t0);
+    searchTimes.push(t2 - t1);
+    const truth = new Set(index.exact(vector, 10).map((h) => h.key));
+    if (j < EXACT_TIMED) exactTimes.push(performance.now() - t2);
+    found += hits.filter((key) => truth.has(key)).length;
+  }
+  return { embedTimes, searchTimes, exactTimes, found, failed };
+}
 
 async function run(kind: 'clustered' | 'random'): Promise<void> {
   const fake = await startChildServer('embeddings', { env: { FAKE_DIMS: String(DIMS), FAKE_LATENT: String(LATENT), FAKE_DATA: kind } });
@@ -94,31 +132,9 @@ async function run(kind: 'clustered' | 'random'): Promise<void> {
     // Questions: embedded through the server, then searched in the restart's index (its graph the loaded one); truth from an exact scan.
     const served = again.index;
     if (!served) throw new Error('the restart built no index');
-    semantic.useIndex(served);
     const { uniform } = generator(7);
     const questions = Array.from({ length: QUERIES }, (_, j) => `q${j}:${Math.floor(uniform() * N)}`);
-    for (const q of questions.slice(0, 20)) semantic.searchVectors((await semantic.embedQuery(q, signal)) as Float32Array, 10);
-    const embedTimes: number[] = [];
-    const searchTimes: number[] = [];
-    const exactTimes: number[] = [];
-    let found = 0;
-    let failed = 0;
-    for (const [j, question] of questions.entries()) {
-      const t0 = performance.now();
-      const vector = await semantic.embedQuery(question, signal);
-      const t1 = performance.now();
-      if (!vector) {
-        failed += 1;
-        continue;
-      }
-      const hits = semantic.searchVectors(vector, 10).map((h) => h.key);
-      const t2 = performance.now();
-      embedTimes.push(t1 - t0);
-      searchTimes.push(t2 - t1);
-      const truth = new Set(served.exact(vector, 10).map((h) => h.key));
-      if (j < EXACT_TIMED) exactTimes.push(performance.now() - t2);
-      found += hits.filter((key) => truth.has(key)).length;
-    }
+    const { embedTimes, searchTimes, exactTimes, found, failed } = await searchFigures(semantic, served, questions, signal);
     const answered = QUERIES - failed;
     const cacheBytes = statSync(join(cacheDir, 'vectors.sqlite')).size;
     const graphBytes = existsSync(join(cacheDir, 'vectors.graph')) ? statSync(join(cacheDir, 'vectors.graph')).size : undefined;
@@ -147,6 +163,48 @@ async function run(kind: 'clustered' | 'random'): Promise<void> {
       { workload: w, metric: 'recall@10 against the exact scan', service: recall.toFixed(4), unit: '', target: '≥ 0.99', met: recall >= 0.99 },
       { workload: w, metric: 'float vectors', service: index.vectorBytes / 2 ** 20, unit: 'MiB' },
       { workload: w, metric: 'RSS growth, first build / restart', service: `${mib(rssGrowth)} / ${mib(rssAfterRestart - rssBeforeRestart)}`, unit: '' },
+    );
+
+    // One file changed, as a new index generation lists it: its FILE_PASSAGES passages out and 10 more new ones in, in the middle (every later key shifts by 10).
+    const mid = Math.floor(N / 2);
+    const fresh = Array.from({ length: FILE_PASSAGES + 10 }, (_, n) => `passage p${N + n}`);
+    const changed = [...items.slice(0, mid).map((i) => i.text), ...fresh, ...items.slice(mid + FILE_PASSAGES).map((i) => i.text)].map((text, n) => ({ key: `p${n}`, text }));
+    const beforeUpdate = await stats();
+    /** Where a build's time went: vectors from the cache and the server, the graph up to `line` (opened and changed, or not), and the rest (built and/or saved). */
+    const phases = async (line: string) => {
+      let embedded = 0;
+      marks.length = 0;
+      const t0 = performance.now();
+      const built = await semantic.buildVectorIndex(changed, cacheDir, { signal, onProgress: (p) => p.done === p.total && (embedded = performance.now()) });
+      const end = performance.now();
+      const mark = marks.find((m) => m.message === line)?.at ?? Number.NaN;
+      return { built, ms: end - t0, vectorsMs: embedded - t0, toLineMs: mark - embedded, afterLineMs: end - mark };
+    };
+    const update = await phases('vector graph updated');
+    const { built: updated, ms: updateMs } = update;
+    const afterUpdate = await stats();
+    if (!updated.index) throw new Error('the update built no index');
+    const afterChange = await searchFigures(semantic, updated.index, questions, signal);
+    // The same generation with the saved graph gone: what every change cost before (the graph built again from the cached vectors).
+    for (const file of ['vectors.graph', 'vectors.graph.json', 'vectors.graph.entries']) rmSync(join(cacheDir, file), { force: true });
+    const rebuild = await phases('vector graph rebuilt from the cached vectors');
+    const { built: rebuilt, ms: rebuildMs } = rebuild;
+    const s1 = (x: number) => (x / 1000).toFixed(2);
+    const changedRecall = afterChange.found / ((QUERIES - afterChange.failed) * 10);
+    const g = updated.report.graph;
+    console.log(
+      [
+        `  one file changed (${FILE_PASSAGES} passages out, ${fresh.length} in, the ${N - mid - FILE_PASSAGES} after them shifted): ${(updateMs / 1000).toFixed(2)} s, graph ${g?.source ?? 'unknown'}${g?.source === 'updated' ? ` (${g.added} added, ${g.removed} removed)` : g?.reason ? ` (${g.reason})` : ''}, ${updated.report.embedded} embedded in ${afterUpdate.calls - beforeUpdate.calls} calls`,
+        `    the same generation with the saved graph deleted (a graph built from the cached vectors, as every change did before): ${(rebuildMs / 1000).toFixed(1)} s, graph ${rebuilt.report.graph?.source ?? 'unknown'}, ${rebuilt.report.embedded} embedded`,
+        `    where the time went, update / rebuild: vectors from the cache (and the server) ${s1(update.vectorsMs)} / ${s1(rebuild.vectorsMs)} s; the graph: read, checked, loaded, ${g?.removed ?? '?'} removed and ${g?.added ?? '?'} added ${s1(update.toLineMs)} s, then saved ${s1(update.afterLineMs)} s / hashes and the missing graph noticed ${s1(rebuild.toLineMs)} s, then ${rebuilt.index?.size ?? '?'} added and saved ${s1(rebuild.afterLineMs)} s`,
+        `    search in the updated index: p50 ${ms(afterChange.searchTimes, 50)} ms, p99 ${ms(afterChange.searchTimes, 99)} ms; recall@10 vs exact ${changedRecall.toFixed(4)}`,
+        `  loadavg now: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      ].join('\n'),
+    );
+    rows.push(
+      { workload: w, metric: `one file changed: graph update time (graph ${g?.source ?? 'unknown'}; floor: the graph rebuilt from the cached vectors, same run)`, service: updateMs / 1000, floor: rebuildMs / 1000, unit: 's' },
+      { workload: w, metric: 'one file changed: the graph part alone, after the vectors are read (floor: the graph rebuilt)', service: (update.toLineMs + update.afterLineMs) / 1000, floor: (rebuild.toLineMs + rebuild.afterLineMs) / 1000, unit: 's' },
+      { workload: w, metric: 'one file changed: recall@10 of the updated index against its exact scan', service: changedRecall.toFixed(4), unit: '', target: '≥ 0.99', met: changedRecall >= 0.99 },
     );
   } finally {
     await fake.stop();
