@@ -221,6 +221,8 @@ describe('semantic retrieval: a changed knowledge folder updates the saved vecto
       const service = start();
       const { index, report } = await build(service, files);
       sources.push(report.graph?.source as string);
+      // After nine updates (72 removed in place, their slots taken by new vectors) the graph still finds every item.
+      if (round === 9) await expectEveryItemFound(service, index, files);
       if (round === 10) {
         expect(report.graph?.reason).to.equal('88 vectors removed in place since the graph was built, more than a quarter of 320');
         await expectEveryItemFound(service, index, files);

@@ -95,7 +95,7 @@ export class VectorIndex {
    * graph was saved from these same id → vector pairs.
    */
   adopt(items: readonly { key: string; vector: Float32Array; id?: number }[], nextId?: number): void {
-    if (this.nextId !== 0) throw new Error('adopt needs an empty index: ids 0..n-1 must be the ones the loaded graph holds');
+    if (this.nextId !== 0) throw new Error('adopt needs an empty index: its ids must be the ones the loaded graph holds');
     const keys = new Set<string>();
     let last = -1;
     for (const [i, { key, vector, id = i }] of items.entries()) {
