@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import type { RecordStore } from '../../src/adapters/records/record-store.js';
@@ -68,6 +69,20 @@ describe('turn record writer', () => {
     await until(() => store.rows.length === 25);
     expect(store.batches).to.be.at.most(4);
     expect(store.rows[0]!.userKey).to.match(/^[0-9a-f]{32}$/);
+    await writer.close();
+  });
+
+  it('when many users record turns, then each stored key is the HMAC of that user under the salt, the same for a user seen again', async () => {
+    const store = new FlakyStore();
+    const writer = new TurnRecordWriter(store, { ...OPTIONS, buffer: 30_000, batch: 500, flushMs: 1 }, new CapturingLogger());
+    writer.start();
+    // More users than the key cache holds (10,000), then the first ones again.
+    const users = Array.from({ length: 12_000 }, (_, i) => `user-${i}`);
+    const asked = [...users, ...users.slice(0, 100)];
+    asked.forEach((user, i) => writer.record({ ...record(i), user }));
+    await until(() => store.rows.length === asked.length, 20_000);
+    const hmac = (user: string) => createHmac('sha256', 'salt').update(user, 'utf8').digest('hex').slice(0, 32);
+    store.rows.forEach((row, i) => expect(row.userKey, asked[i]).to.equal(hmac(asked[i]!)));
     await writer.close();
   });
 

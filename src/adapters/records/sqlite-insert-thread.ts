@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { StoredTurn } from '../../application/ports/turn-records.port.js';
 import { startWorker } from '../support/start-worker.js';
+import { packTurns } from './packed-turns.js';
 
 /** How long one batch may take on the writer thread before it counts as failed (the record writer retries it). */
 const INSERT_TIMEOUT_MS = 15_000;
@@ -43,9 +44,10 @@ export class SqliteInsertThread {
     return new SqliteInsertThread(startWorker(import.meta.url, 'sqlite-insert.worker', { workerData: { file } }));
   }
 
-  /** Inserts `rows`; resolves with the writing thread's id. */
+  /** Inserts `rows` (sent packed: `packTurns`); resolves with the writing thread's id. */
   insert(rows: readonly StoredTurn[]): Promise<number> {
     if (!this.alive) return Promise.reject(new Error('records writer thread stopped'));
+    const packed = packTurns(rows);
     const id = this.next++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -53,7 +55,7 @@ export class SqliteInsertThread {
         reject(new Error(`records insert took over ${INSERT_TIMEOUT_MS} ms`));
       }, INSERT_TIMEOUT_MS);
       this.pending.set(id, { resolve, reject, timer });
-      this.worker.postMessage({ id, rows });
+      this.worker.postMessage({ id, packed });
     });
   }
 

@@ -6,14 +6,15 @@
  * the service's own connection (feedback, pruning) waits for it.
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import type { StoredTurn } from '../../application/ports/turn-records.port.js';
+import { unpackTurns, type PackedTurns } from './packed-turns.js';
 import { chunkInserter, INSERT_CHUNK, openSqlite } from './sqlite-connection.js';
 
 const { file } = workerData as { file: string };
 const chunk = chunkInserter(openSqlite(file, 5000));
 
-parentPort!.on('message', ({ id, rows }: { id: number; rows: StoredTurn[] }) => {
+parentPort!.on('message', ({ id, packed }: { id: number; packed: PackedTurns }) => {
   try {
+    const rows = unpackTurns(packed);
     for (let at = 0; at < rows.length; at += INSERT_CHUNK) chunk(rows.slice(at, at + INSERT_CHUNK));
     parentPort!.postMessage({ id, threadId });
   } catch (error) {
