@@ -10,7 +10,7 @@ import { directFaqEntry, relevantOnly, storedAnswerSource } from './direct-answe
 import type { ConversationMemory } from './conversation-memory.js';
 import type { IdempotentTurns } from './idempotent-turns.js';
 import type { KnowledgeBasePort } from './ports/knowledge-base.port.js';
-import type { LlmPort } from './ports/llm.port.js';
+import type { LlmPort, ReadyPieces } from './ports/llm.port.js';
 import type { LoggerPort } from './ports/logger.port.js';
 import { TOKENS } from './ports/tokens.js';
 import type { PromptBuilder } from './prompt-builder.js';
@@ -123,6 +123,8 @@ export class StreamChatUseCase {
       let answered = false;
       let whole = '';
       pieces = source[Symbol.asyncIterator]();
+      // An answer already at hand is taken piece by piece without a promise (`ReadyPieces`).
+      const ready = 'nextReady' in pieces ? (pieces as ReadyPieces) : undefined;
       const maxChars = this.policy.answerMaxChars ?? Number.POSITIVE_INFINITY;
       let cut = false;
       /**
@@ -144,7 +146,7 @@ export class StreamChatUseCase {
       };
       let declined = false;
       for (;;) {
-        const next = await race.race(pieces.next());
+        const next = ready ? ready.nextReady() : await race.race(pieces.next());
         if (next.done) break;
         const text = wellFormed.push(next.value);
         const passed = gate && text ? gate.push(text) : text;

@@ -1,3 +1,4 @@
+import type { LlmPort } from '../../src/application/ports/llm.port.js';
 import { PromptBuilder } from '../../src/application/prompt-builder.js';
 import { StreamChatUseCase } from '../../src/application/stream-chat.use-case.js';
 import { SyncChatUseCase } from '../../src/application/sync-chat.use-case.js';
@@ -6,7 +7,6 @@ import type { ChatTurn } from '../../src/domain/chat-turn.js';
 import type { TurnEvent } from '../../src/domain/turn-event.js';
 import { CapturingLogger } from '../fakes/capturing-logger.fake.js';
 import { FakeKnowledgeBase } from '../fakes/fake-knowledge-base.fake.js';
-import type { ScriptedLlm } from '../fakes/scripted-llm.fake.js';
 
 export function aTurn(overrides: Partial<ChatTurn> = {}): ChatTurn {
   return {
@@ -22,7 +22,7 @@ export function aTurn(overrides: Partial<ChatTurn> = {}): ChatTurn {
 
 /** Both use cases wired with `new` around the given fakes. */
 export function useCases(
-  llm: ScriptedLlm,
+  llm: LlmPort,
   options: { kb?: FakeKnowledgeBase; policy?: Partial<TurnPolicy> } = {},
 ) {
   const log = new CapturingLogger();

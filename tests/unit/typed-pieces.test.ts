@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { typeOut } from '../../src/adapters/llm/typed-pieces.js';
+import type { ReadyPieces } from '../../src/application/ports/llm.port.js';
 
 async function all(pieces: AsyncIterable<string>): Promise<string[]> {
   const out: string[] = [];
@@ -34,5 +35,20 @@ describe('typeOut (the mock and extractive models typing)', () => {
     expect((await pieces.next()).value).to.equal('一');
     await pieces.return?.();
     expect((await pieces.next()).done).to.equal(true);
+  });
+
+  it('when there is no delay, then nextReady() hands the pieces over without a promise, and throws the reason once aborted', () => {
+    const control = new AbortController();
+    const pieces = typeOut('一二三', 0, control.signal)[Symbol.asyncIterator]() as ReadyPieces;
+    expect(pieces.nextReady()).to.deep.equal({ value: '一', done: false });
+    expect(pieces.nextReady()).to.deep.equal({ value: '二', done: false });
+    const reason = new Error('turn over');
+    control.abort(reason);
+    expect(() => pieces.nextReady()).to.throw(reason.message);
+  });
+
+  it('when there is a delay, then the pieces have no nextReady() (each one waits)', () => {
+    const pieces = typeOut('一二', 5, new AbortController().signal)[Symbol.asyncIterator]();
+    expect('nextReady' in pieces).to.equal(false);
   });
 });

@@ -1,3 +1,4 @@
+import type { ReadyPieces } from '../../application/ports/llm.port.js';
 import { graphemes } from '../../application/well-formed-pieces.js';
 
 /**
@@ -13,9 +14,10 @@ export function typeOut(text: string, delayMs: number, signal: AbortSignal): Asy
 
 /**
  * The pieces with no pause: each `next()` is one settled promise, where an
- * async generator would cost several promise hops per piece.
+ * async generator would cost several promise hops per piece, and `nextReady()`
+ * none (`ReadyPieces`).
  */
-class Untyped implements AsyncIterableIterator<string> {
+class Untyped implements AsyncIterableIterator<string>, ReadyPieces {
   private index = 0;
 
   constructor(
@@ -24,10 +26,16 @@ class Untyped implements AsyncIterableIterator<string> {
   ) {}
 
   next(): Promise<IteratorResult<string, undefined>> {
-    if (this.signal.aborted) return Promise.reject(this.signal.reason);
-    return Promise.resolve(
-      this.index < this.pieces.length ? { value: this.pieces[this.index++] as string, done: false } : DONE,
-    );
+    try {
+      return Promise.resolve(this.nextReady());
+    } catch (reason) {
+      return Promise.reject(reason);
+    }
+  }
+
+  nextReady(): IteratorResult<string, undefined> {
+    if (this.signal.aborted) throw this.signal.reason;
+    return this.index < this.pieces.length ? { value: this.pieces[this.index++] as string, done: false } : DONE;
   }
 
   return(): Promise<IteratorResult<string, undefined>> {

@@ -41,3 +41,15 @@ export interface LlmPort {
    */
   rewriteQuestion?(request: RewriteRequest, signal: AbortSignal): Promise<string>;
 }
+
+/**
+ * What `streamAnswer`'s iterator may also offer when the whole answer is at
+ * hand (the mock and extractive models): the next piece without a promise.
+ * An awaited `next()` plus the use case's race cost a few promise hops per
+ * piece, paid for every piece of every answer; the use case takes pieces this
+ * way when the iterator has `nextReady`, and awaits `next()` otherwise.
+ */
+export interface ReadyPieces extends AsyncIterator<string> {
+  /** The next piece, or the end; throws `signal.reason` once the answer's signal aborted, as `next()` rejects. */
+  nextReady(): IteratorResult<string, undefined>;
+}
