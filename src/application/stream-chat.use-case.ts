@@ -27,6 +27,9 @@ import { WellFormedPieces } from './well-formed-pieces.js';
  */
 @injectable()
 export class StreamChatUseCase {
+  /** Races of turns that ended whole, never aborted (`AbortRace.reusable`). */
+  private readonly spareRaces: AbortRace[] = [];
+
   constructor(
     @inject(TOKENS.Llm) private readonly llm: LlmPort,
     @inject(TOKENS.KnowledgeBase) private readonly knowledgeBase: KnowledgeBasePort,
@@ -59,7 +62,7 @@ export class StreamChatUseCase {
     // The turn's own signal, for the ports: the deadline, the caller leaving, or the turn being over.
     // The race lets the turn stop waiting on a port stuck in a promise that ignores its signal
     // (a hung model, a hung retrieval): it cannot hold the turn past its deadline or a hang-up.
-    const race = new AbortRace();
+    const race = this.spareRaces.pop() ?? new AbortRace();
     const signal = race.signal;
     const deadline = setTimeout(
       () => race.abort(new DeadlineExceeded(this.policy.deadlineMs)),
@@ -197,6 +200,8 @@ export class StreamChatUseCase {
       // After a whole answer nothing is (aborting then would only cost an event per call).
       // An answer cut at ANSWER_MAX_CHARS leaves the model running: stop it too.
       if (!settled || !piecesDone) race.abort(TURN_FINISHED);
+      // Nothing runs for the turn any more and its signal never aborted: the next turn may have it.
+      else if (this.spareRaces.length < SPARE_RACES && race.reusable()) this.spareRaces.push(race);
       // Fire and forget: a model that ignores its signal must not hold us up.
       if (pieces && !piecesDone) Promise.resolve(pieces.return?.()).catch(() => undefined);
     }
@@ -249,6 +254,9 @@ function hand(sink: TurnSink, event: TurnEvent): Promise<void> | undefined {
  * an `Error` per turn would capture a stack per turn.
  */
 const TURN_FINISHED = new Error('turn finished');
+
+/** Spare races kept: about the turns a busy process runs at once. */
+const SPARE_RACES = 64;
 
 /**
  * What went wrong, as a failure: an abort keeps its reason, a `TurnFailure`

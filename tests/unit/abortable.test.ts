@@ -65,6 +65,17 @@ describe('AbortRace and raceAbort', () => {
     expect(message).to.equal('kb down');
     expect(listenerCount(signal)).to.equal(0);
   });
+
+  it('when a race ended unaborted with nothing listening, then it is reusable; aborted or with a listener left, it is not', () => {
+    const clean = new AbortRace();
+    expect(clean.reusable()).to.equal(true);
+    const listened = new AbortRace();
+    listened.signal.addEventListener('abort', () => undefined);
+    expect(listened.reusable()).to.equal(false);
+    const aborted = new AbortRace();
+    aborted.abort(new Error('deadline'));
+    expect(aborted.reusable()).to.equal(false);
+  });
 });
 
 function listenerCount(signal: AbortSignal): number {
