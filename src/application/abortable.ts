@@ -56,6 +56,22 @@ export class AbortRace {
   }
 }
 
+/** Races of turns that ended whole, handed to the next turns: at most `max` (about the turns a busy process runs at once). */
+export class AbortRacePool {
+  private readonly spare: AbortRace[] = [];
+
+  constructor(private readonly max = 64) {}
+
+  take(): AbortRace {
+    return this.spare.pop() ?? new AbortRace();
+  }
+
+  /** Keeps `race` for another turn if it may serve one (`AbortRace.reusable`); call only once nothing runs for its turn. */
+  giveBack(race: AbortRace): void {
+    if (this.spare.length < this.max && race.reusable()) this.spare.push(race);
+  }
+}
+
 /**
  * Rejects with `signal.reason` when it aborts; otherwise settles like `promise`.
  * For a single await; a loop of awaits should share one `AbortRace`.

@@ -11,6 +11,23 @@ export interface IntentOptions {
   readonly handoffPhrases: readonly string[];
 }
 
+/** The replies that need no knowledge, and the phrases that ask for a person (the policy's `intents`). */
+export interface IntentReplies extends IntentOptions {
+  readonly handoffReply: string;
+  readonly smallTalkReply: string;
+  readonly thanksReply: string;
+}
+
+/** The reply to a message that needs no knowledge (a hand-off request, a greeting, thanks), if it is one. */
+export function replyWithoutKnowledge(content: string, intents: IntentReplies | undefined): { text: string; reason: 'handoff_requested' | 'small_talk' } | undefined {
+  if (!intents) return undefined;
+  const intent = detectIntent(content, intents);
+  if (intent === 'handoff') return { text: intents.handoffReply, reason: 'handoff_requested' };
+  if (intent === 'greeting') return { text: intents.smallTalkReply, reason: 'small_talk' };
+  if (intent === 'thanks') return { text: intents.thanksReply, reason: 'small_talk' };
+  return undefined;
+}
+
 export function detectIntent(text: string, options: IntentOptions): Intent {
   const lower = text.toLowerCase();
   if (options.handoffPhrases.some((p) => lower.includes(p))) return 'handoff';

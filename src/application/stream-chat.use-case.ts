@@ -3,8 +3,8 @@ import type { ChatTurn } from '../domain/chat-turn.js';
 import { EMPTY_RECALL, type RecallResult } from '../domain/recall-result.js';
 import type { TurnEvent, TurnSink } from '../domain/turn-event.js';
 import { CallerGone, DeadlineExceeded, TurnFailure, type TurnFailureKind } from '../domain/turn-failure.js';
-import { AbortRace } from './abortable.js';
-import { detectIntent } from './conversation-intent.js';
+import { AbortRacePool } from './abortable.js';
+import { replyWithoutKnowledge } from './conversation-intent.js';
 import { DECLINED, DeclineGate } from './decline-marker.js';
 import { directFaqEntry, relevantOnly, storedAnswerSource } from './direct-answer.js';
 import type { ConversationMemory } from './conversation-memory.js';
@@ -27,8 +27,8 @@ import { WellFormedPieces } from './well-formed-pieces.js';
  */
 @injectable()
 export class StreamChatUseCase {
-  /** Races of turns that ended whole, never aborted (`AbortRace.reusable`). */
-  private readonly spareRaces: AbortRace[] = [];
+  /** Races of turns that ended whole, never aborted, for the next turns (`AbortRace.reusable`). */
+  private readonly races = new AbortRacePool();
 
   constructor(
     @inject(TOKENS.Llm) private readonly llm: LlmPort,
@@ -62,7 +62,7 @@ export class StreamChatUseCase {
     // The turn's own signal, for the ports: the deadline, the caller leaving, or the turn being over.
     // The race lets the turn stop waiting on a port stuck in a promise that ignores its signal
     // (a hung model, a hung retrieval): it cannot hold the turn past its deadline or a hang-up.
-    const race = this.spareRaces.pop() ?? new AbortRace();
+    const race = this.races.take();
     const signal = race.signal;
     const deadline = setTimeout(
       () => race.abort(new DeadlineExceeded(this.policy.deadlineMs)),
@@ -88,7 +88,7 @@ export class StreamChatUseCase {
         return;
       }
       // A person asked for, a greeting or thanks: answered at once, without the knowledge base or the model.
-      const direct = this.withoutKnowledge(turn.content);
+      const direct = replyWithoutKnowledge(turn.content, this.policy.intents);
       if (direct) {
         await hand(sink, { kind: 'piece', text: direct.text });
         await hand(sink, { kind: 'end', outcome: { answered: false, recall, reason: direct.reason } });
@@ -201,21 +201,10 @@ export class StreamChatUseCase {
       // An answer cut at ANSWER_MAX_CHARS leaves the model running: stop it too.
       if (!settled || !piecesDone) race.abort(TURN_FINISHED);
       // Nothing runs for the turn any more and its signal never aborted: the next turn may have it.
-      else if (this.spareRaces.length < SPARE_RACES && race.reusable()) this.spareRaces.push(race);
+      else this.races.giveBack(race);
       // Fire and forget: a model that ignores its signal must not hold us up.
       if (pieces && !piecesDone) Promise.resolve(pieces.return?.()).catch(() => undefined);
     }
-  }
-
-  /** The reply to a message that needs no knowledge (a hand-off request, a greeting, thanks), if it is one. */
-  private withoutKnowledge(content: string): { text: string; reason: 'handoff_requested' | 'small_talk' } | undefined {
-    const intents = this.policy.intents;
-    if (!intents) return undefined;
-    const intent = detectIntent(content, intents);
-    if (intent === 'handoff') return { text: intents.handoffReply, reason: 'handoff_requested' };
-    if (intent === 'greeting') return { text: intents.smallTalkReply, reason: 'small_talk' };
-    if (intent === 'thanks') return { text: intents.thanksReply, reason: 'small_talk' };
-    return undefined;
   }
 
   private classify(cause: unknown, traceId: string): TurnFailureKind {
@@ -254,9 +243,6 @@ function hand(sink: TurnSink, event: TurnEvent): Promise<void> | undefined {
  * an `Error` per turn would capture a stack per turn.
  */
 const TURN_FINISHED = new Error('turn finished');
-
-/** Spare races kept: about the turns a busy process runs at once. */
-const SPARE_RACES = 64;
 
 /**
  * What went wrong, as a failure: an abort keeps its reason, a `TurnFailure`
