@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { link, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { link, lstat, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnnGraph, AnnGraphFactory, AnnGraphSettings } from './ann-graph.js';
 import { decodeEntries, encodeEntries, ENTRY_BYTES, type GraphEntry } from './graph-entries.js';
@@ -13,6 +13,10 @@ export const GRAPH_META_FILE = 'vectors.graph.json';
 /** Bumped when what the fingerprint covers or the metadata's shape changes (2: the entries file, ids by vector content). */
 const FORMAT = 2;
 const MAX_META_BYTES = 64 * 1024;
+/** Past this a graph id (a float64, turned into usearch's uint64 key) would soon stop being an exact integer: ids would collide. */
+const MAX_NEXT_ID = 2 ** 52;
+/** The temp files `saveGraph` writes and the read links `loadGraphFile` makes: `.<file>.<pid>.<8 hex>.tmp|reading`. */
+const SCRATCH_NAME = /^\.vectors\.graph(?:\.entries|\.json)?\.(\d+)\.[0-9a-f]{8}\.(?:tmp|reading)$/;
 
 /** What a saved graph must have been built with to be reused. */
 export interface GraphIdentity {
@@ -106,25 +110,28 @@ export async function saveGraph(dir: string, graph: AnnGraph, identity: GraphIde
  */
 export async function readSavedGraph(dir: string, identity: GraphIdentity): Promise<{ saved: SavedGraph } | GraphRefusal> {
   if (identity.library.endsWith(' unknown')) return { reason: 'the installed usearch version is unknown', suspicious: false };
+  await removeOrphans(dir);
   let meta: GraphMeta;
   try {
-    const file = join(dir, GRAPH_META_FILE);
-    const size = (await stat(file)).size;
-    if (size > MAX_META_BYTES) return { reason: `the graph metadata is ${size} bytes, more than ${MAX_META_BYTES}`, suspicious: true };
-    meta = parseMeta(await readFile(file, 'utf8'));
+    const read = await readRegularFile(join(dir, GRAPH_META_FILE), MAX_META_BYTES);
+    if (read === NOT_REGULAR) return { reason: `the graph metadata is ${NOT_REGULAR}`, suspicious: true };
+    if (typeof read === 'number') return { reason: `the graph metadata is ${read} bytes, more than ${MAX_META_BYTES}`, suspicious: true };
+    meta = parseMeta(read.toString('utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { reason: 'no saved graph', suspicious: false };
     return { reason: `the graph metadata is unreadable: ${(error as Error).message}`, suspicious: true };
   }
   const changed = whatChanged(meta, identity);
   if (changed) return { reason: changed, suspicious: false };
+  if (meta.nextId > MAX_NEXT_ID) return { reason: `the graph metadata gives nextId ${meta.nextId}, past ${MAX_NEXT_ID}`, suspicious: true };
   const limit = maxGraphBytes(identity, meta.count + meta.removedInPlace);
   if (meta.bytes > limit) return { reason: `the graph metadata gives ${meta.bytes} bytes, more than ${limit} for ${meta.count} vectors${meta.removedInPlace > 0 ? ` and ${meta.removedInPlace} removed in place` : ''}`, suspicious: true };
   try {
-    const file = join(dir, GRAPH_ENTRIES_FILE);
-    const size = (await stat(file)).size;
-    if (size !== meta.count * ENTRY_BYTES) return { reason: `the graph entries file is ${size} bytes, ${meta.count * ENTRY_BYTES} expected for ${meta.count} vectors (truncated or replaced)`, suspicious: true };
-    const bytes = await readFile(file);
+    const expected = meta.count * ENTRY_BYTES;
+    const bytes = await readRegularFile(join(dir, GRAPH_ENTRIES_FILE), expected);
+    if (bytes === NOT_REGULAR) return { reason: `the graph entries file is ${NOT_REGULAR}`, suspicious: true };
+    const size = typeof bytes === 'number' ? bytes : bytes.length;
+    if (typeof bytes === 'number' || size !== expected) return { reason: `the graph entries file is ${size} bytes, ${expected} expected for ${meta.count} vectors (truncated or replaced)`, suspicious: true };
     if (fingerprintOf(identity, bytes) !== meta.fingerprint) return { reason: 'the graph entries file does not match its fingerprint (damaged or replaced)', suspicious: true };
     return { saved: { meta, entries: decodeEntries(bytes, meta.nextId) } };
   } catch (error) {
@@ -153,7 +160,9 @@ export async function loadGraphFile(dir: string, factory: AnnGraphFactory, ident
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { reason: 'the graph file is missing', suspicious: true };
       // A file system without hard links: read the file itself (writers only ever rename over it).
     }
-    const size = (await stat(source)).size;
+    const info = await stat(source);
+    if (!info.isFile()) return { reason: `the graph file is ${NOT_REGULAR}`, suspicious: true };
+    const size = info.size;
     if (size !== meta.bytes) return { reason: `the graph file is ${size} bytes, its metadata says ${meta.bytes} (truncated or replaced)`, suspicious: true };
     const digest = await digestFile(source);
     if (digest.bytes !== meta.bytes || digest.sha256 !== meta.sha256) return { reason: 'the graph file does not match its checksum (damaged or replaced)', suspicious: true };
@@ -221,6 +230,66 @@ function parseMeta(text: string): GraphMeta {
   if (m !== null && typeof m === 'object' && typeof m.format === 'number' && m.format !== FORMAT) return m as GraphMeta;
   if (!ok) throw new Error('fields missing or of the wrong type');
   return m as GraphMeta;
+}
+
+const NOT_REGULAR = 'not a regular file';
+
+/**
+ * The bytes of `file` if it is a regular file (or a link to one) of at most
+ * `maxBytes`; its size when it is larger. Opened without blocking and checked on
+ * the open handle: a FIFO put there would block the read (and a thread of
+ * libuv's pool) forever, a link to a device like /dev/zero would read until
+ * memory runs out.
+ */
+async function readRegularFile(file: string, maxBytes: number): Promise<Buffer | number | typeof NOT_REGULAR> {
+  const handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return NOT_REGULAR;
+    if (info.size > maxBytes) return info.size;
+    const bytes = Buffer.alloc(info.size);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return bytes.subarray(0, filled);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Removes the temp files and read links a process that died (SIGKILL, OOM)
+ * mid-save or mid-read left in `dir`: each can be a whole graph (56 MiB at
+ * 50,000 × 1,024), and a crash loop would fill the disk. Those of live
+ * processes (another instance on the same folder, this one) stay; a file
+ * removed under a process in another pid namespace only fails its save or
+ * read, which the checksums then refuse. Never throws.
+ */
+async function removeOrphans(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(SCRATCH_NAME.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    const file = join(dir, name);
+    if ((await lstat(file).catch(() => undefined))?.isFile()) await unlink(file).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 async function digestFile(file: string): Promise<{ bytes: number; sha256: string }> {
