@@ -133,4 +133,37 @@ describe('turn record writer', () => {
     await writer.close(1000);
     expect(store.rows).to.have.length(5);
   });
+
+  it('when the service stops while a batch is being written, then close() waits for it and writes the rest, within its bound', async () => {
+    const store = new FlakyStore();
+    const log = new CapturingLogger();
+    const writer = new TurnRecordWriter(store, { ...OPTIONS, buffer: 1000, flushMs: 60_000 }, log);
+    writer.start();
+    await sleep(10);
+    store.delayMs = 100;
+    for (let i = 0; i < 35; i++) writer.record(record(i));
+    // A batch is on its way (as the timer starts one; a slow database), 25 more wait behind it.
+    void writer.flush();
+    await sleep(20);
+    const began = Date.now();
+    await writer.close(2000);
+    expect(store.rows.map((r) => r.traceId)).to.deep.equal(Array.from({ length: 35 }, (_, i) => `t-${i}`));
+    expect(log.lines.filter((l) => l.message === 'turn records not written at exit')).to.deep.equal([]);
+    expect(Date.now() - began).to.be.below(2000);
+
+    // A database slower than the bound: close() gives up at the bound, saying how many were left.
+    const stuck = new FlakyStore();
+    const stuckLog = new CapturingLogger();
+    const late = new TurnRecordWriter(stuck, { ...OPTIONS, flushMs: 60_000 }, stuckLog);
+    late.start();
+    await sleep(10);
+    stuck.delayMs = 5000;
+    for (let i = 0; i < 10; i++) late.record(record(i));
+    void late.flush();
+    await sleep(20);
+    const started = Date.now();
+    await late.close(300);
+    expect(Date.now() - started).to.be.within(250, 1000);
+    expect(stuckLog.lines.filter((l) => l.message === 'turn records not written at exit').map((l) => l.fields.pending)).to.deep.equal([10]);
+  });
 });

@@ -40,7 +40,8 @@ export class TurnRecordWriter implements TurnRecorder, TurnRecordQueries {
   private readonly userKeys = new Map<string, string>();
   private timer?: NodeJS.Timeout;
   private pruner?: NodeJS.Timeout;
-  private writing = false;
+  /** The batch being written, if one is. */
+  private writing?: Promise<boolean>;
   private failures = 0;
   private lastError?: string;
   private closed = false;
@@ -105,17 +106,31 @@ export class TurnRecordWriter implements TurnRecorder, TurnRecordQueries {
     clearTimeout(this.timer);
     clearInterval(this.pruner);
     const until = Date.now() + waitMs;
-    while (this.queue.length > 0 && Date.now() < until && (await this.flush())) {
+    let bound: NodeJS.Timeout | undefined;
+    const timeUp = new Promise<false>((resolve) => (bound = setTimeout(() => resolve(false), waitMs)));
+    // A batch the timer started is waited for (it is in the queue until written), then the rest, all within `waitMs`.
+    while (this.queue.length > 0 && Date.now() < until && (await Promise.race([this.flush(), timeUp]))) {
       // keep writing batches until the queue is empty or the time is up
     }
+    clearTimeout(bound);
     if (this.queue.length > 0) this.log.warn('turn records not written at exit', { pending: this.queue.length });
     await this.store.close().catch(() => undefined);
   }
 
-  /** Runs one batch now; true when it was written. */
+  /** Runs one batch now, or waits for the one being written; true when it was written. */
   async flush(): Promise<boolean> {
-    if (this.writing || this.queue.length === 0) return this.queue.length === 0;
-    this.writing = true;
+    if (this.writing) return await this.writing;
+    if (this.queue.length === 0) return true;
+    this.writing = this.writeBatch();
+    try {
+      return await this.writing;
+    } finally {
+      this.writing = undefined;
+      if (this.queue.length > 0 && !this.closed) this.schedule(this.failures > 0 ? this.backoffMs() : this.queue.length >= this.options.batch ? 0 : this.options.flushMs);
+    }
+  }
+
+  private async writeBatch(): Promise<boolean> {
     const batch = this.queue.slice(0, this.options.batch);
     try {
       await this.ensureOpen(true);
@@ -131,9 +146,6 @@ export class TurnRecordWriter implements TurnRecorder, TurnRecordQueries {
       this.lastError = error instanceof Error ? error.message.slice(0, 200) : String(error);
       if (this.failures === 1) this.log.warn('turn records: database write failed, retrying', { error: this.lastError, pending: this.queue.length });
       return false;
-    } finally {
-      this.writing = false;
-      if (this.queue.length > 0 && !this.closed) this.schedule(this.failures > 0 ? this.backoffMs() : this.queue.length >= this.options.batch ? 0 : this.options.flushMs);
     }
   }
 
