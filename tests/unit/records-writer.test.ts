@@ -124,6 +124,21 @@ describe('turn record writer', () => {
     await writer.close();
   });
 
+  it('when a full batch is queued while the flush timer is still far off, then it is written at once, and a small buffer drops nothing on a healthy database', async () => {
+    const store = new FlakyStore();
+    const log = new CapturingLogger();
+    const writer = new TurnRecordWriter(store, { ...OPTIONS, buffer: 30, batch: 10, flushMs: 60_000 }, log);
+    writer.start();
+    await sleep(10);
+    // 100 records, 10 at a time: each full batch must go now, not when the first record's 60 s timer fires.
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 10; i++) writer.record(record(round * 10 + i));
+      await until(() => store.rows.length === (round + 1) * 10, 1000);
+    }
+    expect(writer.dropped).to.equal(0);
+    await writer.close();
+  });
+
   it('when the service stops, then close() writes what is queued within its bound', async () => {
     const store = new FlakyStore();
     const writer = new TurnRecordWriter(store, { ...OPTIONS, flushMs: 60_000 }, new CapturingLogger());

@@ -70,8 +70,14 @@ export class TurnRecordWriter implements TurnRecorder, TurnRecordQueries {
       return;
     }
     this.queue.push(turn);
-    if (this.queue.length >= this.options.batch) this.schedule(0);
-    else this.schedule(this.options.flushMs);
+    if (this.queue.length < this.options.batch) this.schedule(this.options.flushMs);
+    else if (this.queue.length === this.options.batch && this.failures === 0 && !this.writing) {
+      // A full batch goes now, not when the first record's flushMs timer fires (a small buffer would
+      // drop records on a healthy database meanwhile). While the database fails, the backoff stands.
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.schedule(0);
+    }
   }
 
   /** For `/ready`: always ok (turns go on without the database); the detail says how recording fares. */
