@@ -205,6 +205,25 @@ describe('semantic retrieval: a changed knowledge folder updates the saved vecto
     await expectEveryItemFound(restarted, index, files);
   });
 
+  it('when the library refuses the in-place update (a loaded graph whose add throws), then the graph is rebuilt in full with a warning, and the vectors still serve', async () => {
+    await build(start(), folder());
+    const spy = spyingFactory();
+    const load = spy.load;
+    spy.load = (file, dims) => {
+      const graph = load(file, dims);
+      graph.add = () => {
+        throw new Error('Duplicate keys not allowed');
+      };
+      return graph;
+    };
+    const restarted = start(spy);
+    const { index, report } = await build(restarted, changedFolder());
+    expect(report.graph).to.deep.equal({ source: 'built', reason: 'updating the saved graph in place failed: Duplicate keys not allowed' });
+    expect(rebuildWarnings(restarted.log)).to.have.length(1);
+    expect([spy.loaded, spy.created]).to.deep.equal([1, 1]);
+    await expectEveryItemFound(restarted, index, changedFolder());
+  });
+
   it('when more than a quarter of the passages changed at once, or updates removed a quarter in all since the last build, then the graph is rebuilt in full', async () => {
     await build(start(), folder());
     // 6 files of 8 passages: 48 out and 48 in, more than 80 (a quarter of 320).

@@ -1,6 +1,6 @@
 import type { LoggerPort } from '../../../application/ports/logger.port.js';
-import type { AnnGraphFactory } from './ann-graph.js';
-import { planGraphUpdate, vectorHashes, type GraphEntry } from './graph-entries.js';
+import type { AnnGraph, AnnGraphFactory } from './ann-graph.js';
+import { planGraphUpdate, vectorHashes, type GraphEntry, type GraphUpdatePlan } from './graph-entries.js';
 import { graphIdentity, loadGraphFile, readSavedGraph, saveGraph, type GraphIdentity, type GraphRefusal } from './graph-file.js';
 import { VectorIndex } from './vector-index.js';
 
@@ -66,7 +66,27 @@ export class GraphStore {
     const file = await loadGraphFile(cacheDir, this.graphs, identity, read.saved);
     signal.throwIfAborted();
     if (!('graph' in file)) return await this.rebuilt(items, hashes, dims, cacheDir, signal, file);
-    const { graph } = file;
+    try {
+      return await this.updated(items, hashes, dims, cacheDir, signal, file.graph, read.saved.meta.nextId, plan, removedInPlace);
+    } catch (error) {
+      // The library refusing an update (a key it holds twice, a graph it cannot grow) costs a full rebuild, never the vectors.
+      if (signal.aborted) throw error;
+      return await this.rebuilt(items, hashes, dims, cacheDir, signal, { reason: `updating the saved graph in place failed: ${(error as Error).message}`, suspicious: true });
+    }
+  }
+
+  /** `graph` (the saved one, verified) brought to `items` by `plan`: the gone ids removed, the new items added. */
+  private async updated(
+    items: readonly Item[],
+    hashes: readonly Buffer[],
+    dims: number,
+    cacheDir: string,
+    signal: AbortSignal,
+    graph: AnnGraph,
+    nextId: number,
+    plan: GraphUpdatePlan,
+    removedInPlace: number,
+  ): Promise<{ index: VectorIndex; graph: GraphReport }> {
     for (const id of plan.removed) graph.remove(id);
     if (graph.size !== plan.kept.length) {
       return await this.rebuilt(items, hashes, dims, cacheDir, signal, { reason: `the saved graph holds ${graph.size} vectors after ${plan.removed.length} removed, its entries ${plan.kept.length}`, suspicious: true });
@@ -74,7 +94,7 @@ export class GraphStore {
     const index = new VectorIndex({ dims, initialCapacity: items.length, graph, ...this.indexOptions });
     index.adopt(
       plan.kept.map(({ item, id }) => ({ id, ...(items[item] as Item) })),
-      read.saved.meta.nextId,
+      nextId,
     );
     await index.addInChunks(
       plan.added.map((i) => items[i] as Item),
