@@ -26,7 +26,8 @@ export const SIZES = {
   throughput: { connections: 32, warmupS: 2, rounds: 3, roundS: 5 },
   /** Stops after the batch that passes `budgetS`, so a slow machine still finishes in time (the table shows the count reached). */
   leak: { batches: 5, callsPerBatch: 10_000, connections: 32, budgetS: 100 },
-  streams: { total: 2000, concurrency: 1000, delayMs: 50, timeoutMs: 30_000 },
+  /** `rounds` runs of `total` streams on each server, alternating (see `streamRounds`). */
+  streams: { total: 2000, concurrency: 1000, delayMs: 50, timeoutMs: 30_000, rounds: 2 },
   memory: { open: 1000, delayMs: 200, warmup: 100 },
   /**
    * One call at a time: the figure is per-call overhead, not calls queueing behind each other.

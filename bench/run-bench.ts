@@ -25,7 +25,7 @@ import { throughputReport } from './throughput-report.js';
 import { ensureWrk } from './wrk-runner.js';
 import { firstTokenOverhead } from './workloads/first-token.workload.js';
 import { memoryPerStream } from './workloads/memory.workload.js';
-import { streamFanOut } from './workloads/streams.workload.js';
+import { streamRounds } from './workloads/streams.workload.js';
 import { heapOverCalls } from './workloads/sync.workload.js';
 import { THROUGHPUT_ROWS, throughputRounds } from './workloads/wrk-sync.workload.js';
 
@@ -90,10 +90,11 @@ async function main(): Promise<void> {
   }
   const streamEnv = { MOCK_LLM_ANSWER: THIRTY_PIECES };
   if (only.has('streams')) {
-    say('streams: 2,000 streams, 1,000 at once, on service then floor');
-    rows.push(...(await pair({ ...streamEnv, MOCK_LLM_DELAY_MS: String(SIZES.streams.delayMs) }, async (service, floor) =>
-      streamRows(await streamFanOut(service), await streamFanOut(floor)),
-    )));
+    say(`streams: 2,000 streams, 1,000 at once, ${SIZES.streams.rounds} rounds alternating service and floor`);
+    rows.push(...(await pair({ ...streamEnv, MOCK_LLM_DELAY_MS: String(SIZES.streams.delayMs) }, async (service, floor) => {
+      const figures = await streamRounds(service, floor);
+      return streamRows(figures.service, figures.floor);
+    })));
   }
   if (only.has('memory')) {
     say('memory: 1,000 open streams vs idle, service then floor');

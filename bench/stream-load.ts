@@ -19,11 +19,18 @@ export interface StreamLoadOptions {
   readonly onOpenChange?: (open: number) => void;
 }
 
-/** What one stream saw. Times are milliseconds from just before the request was sent. */
+/** What one stream saw. Times are milliseconds from just before the request was made (`request()`). */
 export interface StreamRecord {
   readonly ok: boolean;
   readonly error?: string;
   readonly ttffMs: number;
+  /**
+   * From `request()` to the request going out: its socket connected (a new connection) or handed
+   * over (a kept-alive one). When 1,000 streams start at once this is mostly the generator's own
+   * loop making the other 999 requests before any is sent, not the server's time
+   * (`ttffMs - sendDelayMs` is the time to first frame from the request's send).
+   */
+  readonly sendDelayMs: number;
   readonly durationMs: number;
   /** Longest pause between two consecutive frames. */
   readonly maxGapMs: number;
@@ -70,6 +77,7 @@ function oneStream(options: StreamLoadOptions, agent: Agent, onOpen: (delta: num
     let finishedSeen = false;
     let answer = '';
     let settled = false;
+    let sentAt = Number.NaN;
     const finish = (error?: string) => {
       if (settled) return;
       settled = true;
@@ -80,7 +88,7 @@ function oneStream(options: StreamLoadOptions, agent: Agent, onOpen: (delta: num
       if (!error && options.expectedAnswer !== undefined && answer !== options.expectedAnswer) {
         error = `answer mismatch: ${JSON.stringify(answer.slice(0, 40))}`;
       }
-      resolve({ ok: !error, error, ttffMs: firstAt - t0, durationMs: performance.now() - t0, maxGapMs: maxGap, frames });
+      resolve({ ok: !error, error, ttffMs: firstAt - t0, sendDelayMs: sentAt - t0, durationMs: performance.now() - t0, maxGapMs: maxGap, frames });
     };
     const timer = setTimeout(() => {
       finish(`timed out after ${options.timeoutMs} ms`);
@@ -90,6 +98,11 @@ function oneStream(options: StreamLoadOptions, agent: Agent, onOpen: (delta: num
       method: 'POST',
       agent,
       headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(options.body) },
+    });
+    req.on('socket', (socket) => {
+      // A new connection sends the request once connected; a kept-alive one at once.
+      if (socket.connecting) socket.once('connect', () => (sentAt = performance.now()));
+      else sentAt = performance.now();
     });
     req.on('error', (error) => finish(`request error: ${error.message}`));
     req.on('response', (res) => {

@@ -32,6 +32,18 @@ describe('bench tools (the floor server and the stream load generator)', () => {
     expect(records.every((r) => r.frames === 6 && r.ttffMs > 0 && r.durationMs >= r.ttffMs)).to.equal(true);
   });
 
+  it('when streams start, then each records when its request went out, after request() and before its first frame', async () => {
+    // The floor pauses 30 ms before the first piece: the first frame comes well after the send.
+    server = createFloorServer({ delayMs: 30, answer: 'ab' });
+    const url = await listen(server);
+    const records = await runStreams({ url: `${url}/chat`, body: BODY, total: 6, concurrency: 3, timeoutMs: 10_000 });
+    expect(records.filter((r) => !r.ok)).to.deep.equal([]);
+    for (const r of records) {
+      expect(r.sendDelayMs).to.be.at.least(0);
+      expect(r.ttffMs - r.sendDelayMs).to.be.at.least(25);
+    }
+  });
+
   it('when the floor answers /chat/sync, then the reply has the protocol fields and the mock answer', async () => {
     server = createFloorServer({ delayMs: 0, answer: 'Q: {question}' });
     const url = await listen(server);
