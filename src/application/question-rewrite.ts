@@ -2,12 +2,14 @@ import type { ChatMessage, ChatTurn } from '../domain/chat-turn.js';
 import { raceAbort } from './abortable.js';
 import type { LlmPort, RewriteRequest } from './ports/llm.port.js';
 import type { LoggerPort } from './ports/logger.port.js';
-import { carryTopic } from './standalone-question.js';
+import { carryTopic, mayLeanOnPrevious } from './standalone-question.js';
 import { DEFAULT_REWRITE, type TurnPolicy } from './turn-policy.js';
 
 /**
  * `turn`'s question made standalone for retrieval, given the conversation so
- * far: by the model when it can rewrite and the deadline leaves room for it
+ * far: by the model when it can rewrite, the question might lean on what came
+ * before (`mayLeanOnPrevious`: a question that cannot be a follow-up is not
+ * worth a model call before its answer) and the deadline leaves room for it
  * (`TurnPolicy.rewrite`), else — and when the model fails — by carrying the
  * previous question's topic words. Rejects only when `signal` aborts.
  */
@@ -23,7 +25,7 @@ export async function standaloneQuestion(
   // The rewrite may use only the time the answer does not need.
   const room = Math.min(timeoutMs, turn.receivedAt + policy.deadlineMs - Date.now() - minRemainingMs);
   const rewrite = llm.rewriteQuestion?.bind(llm);
-  if (rewrite && room >= MIN_REWRITE_MS) {
+  if (rewrite && room >= MIN_REWRITE_MS && mayLeanOnPrevious(turn.content)) {
     try {
       const rewritten = await rewriteWithin(rewrite, { history, question: turn.content, traceId: turn.traceId }, signal, room);
       if (rewritten) return rewritten;

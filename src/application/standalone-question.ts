@@ -36,6 +36,18 @@ export function leansOnPrevious(question: string): boolean {
 }
 
 /**
+ * Whether `question` might lean on the conversation, told generously: it
+ * contains a pointer back anywhere (这, 那个, 它, 还有, 也, 呢…), or next to no
+ * words of its own. Only such a question is worth a model's rewrite: one
+ * that could not be a follow-up ("打印机怎么设置双面打印？") would cost a
+ * model call before the answer for nothing, on every turn with history.
+ */
+export function mayLeanOnPrevious(question: string): boolean {
+  const text = question.slice(0, MAX_SCAN_CHARS);
+  return POINTER_WORDS.some((p) => text.includes(p)) || ownChars(text) <= MIN_OWN_CHARS;
+}
+
+/**
  * The words that carry a question's topic: the runs of text left between its
  * question words, function words and punctuation ("VPN 连不上怎么办？" →
  * `VPN`, `连不上`). Runs, not single segments: the segmenter's dictionary
@@ -86,6 +98,13 @@ function readWords(text: string): ReadText {
  */
 function surelyStandsAlone(question: string): boolean {
   const text = question.slice(0, MAX_SCAN_CHARS);
+  const own = ownChars(text);
+  if (own > POINTER_OWN_CHARS) return true;
+  return own > MIN_OWN_CHARS && !POINTER_WORDS.some((p) => text.includes(p));
+}
+
+/** At most the characters of `text` that topic words can have (see `surelyStandsAlone`), counted without the segmenter. */
+function ownChars(text: string): number {
   let own = 0;
   let row = 0;
   for (const c of text) {
@@ -97,8 +116,7 @@ function surelyStandsAlone(question: string): boolean {
     row = 0;
   }
   if (row >= 2) own += row;
-  if (own > POINTER_OWN_CHARS) return true;
-  return own > MIN_OWN_CHARS && !POINTER_WORDS.some((p) => text.includes(p));
+  return own;
 }
 
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;

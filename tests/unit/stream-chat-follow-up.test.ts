@@ -65,6 +65,21 @@ describe('StreamChatUseCase: follow-up questions are searched for as standalone 
     expect(outcomeOf(events)).to.include({ answered: true, standaloneQuestion: 'VPN 客户端怎么重新安装？' });
   });
 
+  it('when the new question cannot lean on the previous one (no pointer back, words of its own), then the model is not asked to rewrite it: no call before the answer', async () => {
+    const llm = rewriting({ text: '不该用到' });
+    const { stream, kb } = withMemory(llm);
+    const events = await collect(stream, aTurn({ content: '打印机怎么设置双面打印？', sessionId: 's-1' }), new AbortController().signal);
+    expect(llm.rewrites).to.have.length(0);
+    expect(kb.queries[0]!.text).to.equal('打印机怎么设置双面打印？');
+    expect(outcomeOf(events)).to.include({ answered: true });
+    // A question with a pointer back, however long, still goes to the model.
+    const again = rewriting({ text: 'VPN 在 Mac 上怎么重新安装？' });
+    const second = withMemory(again);
+    await collect(second.stream, aTurn({ content: '那 Mac 电脑上的客户端也是这样装吗？', sessionId: 's-1' }), new AbortController().signal);
+    expect(again.rewrites).to.have.length(1);
+    expect(second.kb.queries[0]!.text).to.equal('VPN 在 Mac 上怎么重新安装？');
+  });
+
   it('when there is no history, then the question is searched for as asked and the model is not asked to rewrite', async () => {
     const llm = rewriting({ text: '不该用到' });
     const { stream, kb } = withMemory(llm);
