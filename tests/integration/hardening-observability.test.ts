@@ -126,4 +126,19 @@ describe('hardening: what it is doing', () => {
     expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).to.deep.include({ status: 'not_ready' });
     expect(await stopped).to.equal('drained');
   });
+  it('when the caller leaves while still sending its body, then the call is logged and counted as 499, not 404', async () => {
+    service = await startTestService();
+    const socket = connect(Number(new URL(service.url).port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write('POST /chat/sync HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user":');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    const deadline = Date.now() + 3000;
+    const callLine = () => service?.logLines().find((l) => l.message === 'call' && l.route === '/chat/sync');
+    while (!callLine() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(callLine()).to.include({ method: 'POST', status: 499 });
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    expect(sample(text, 'yishiting_bot_http_requests_total{route="/chat/sync",method="POST",status="499"}')).to.equal(1);
+    expect(text).to.not.include('route="/chat/sync",method="POST",status="404"');
+  });
 });

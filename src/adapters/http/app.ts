@@ -12,6 +12,7 @@ import { streamChat, syncChat, type CallContext, type TurnOptions } from './chat
 import { errorReply } from './protocol-encoder.js';
 import { REPLIES, RequestProblem } from './reply-table.js';
 import { ChatRequestParser } from './request-schema.js';
+import { CLIENT_CLOSED_REQUEST } from './client-error.js';
 
 declare module 'koa' {
   interface Request {
@@ -141,7 +142,12 @@ function errorReplies(log: LoggerPort): Middleware<CallState> {
         ctx.state.failure = error;
         log.error('unexpected error', { traceId: ctx.state.traceId, error: (error as Error)?.message, stack: (error as Error)?.stack });
       }
-      if (ctx.headerSent || !ctx.writable) return;
+      if (ctx.headerSent) return;
+      // The caller went away before any reply (mid-body, say): 499, as proxies log it, not Koa's default 404.
+      if (!ctx.writable) {
+        ctx.status = CLIENT_CLOSED_REQUEST;
+        return;
+      }
       ctx.status = REPLIES[problem.kind].status;
       for (const [name, value] of Object.entries(problem.headers)) ctx.set(name, value);
       ctx.body = errorReply(problem.kind, problem.detail, ctx.state.traceId);

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 
+/** The status logged and counted for a call whose caller left before any reply (nginx's convention); never sent. */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 /**
  * Node's `clientError` handler: what Node refuses before Koa sees a request
  * (duplicate `Content-Length`, a header block over its limit, a request that

@@ -1,4 +1,5 @@
 import type { HttpExtension } from './app.js';
+import { CLIENT_CLOSED_REQUEST } from './client-error.js';
 import type { HttpMetrics } from './http-metrics.js';
 import { RequestProblem } from './reply-table.js';
 import { presentedToken, sameSecret } from './secret-compare.js';
@@ -21,7 +22,8 @@ export function metricsExtension(metrics: HttpMetrics, token?: string): HttpExte
           // The router's pattern, not the path: unknown paths must not create label values.
           route: (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched',
           method: ctx.method,
-          status: ctx.status,
+          // No reply ever went out: the caller left first (the error replies may not have run yet).
+          status: ctx.headerSent ? ctx.status : CLIENT_CLOSED_REQUEST,
           durationS: (Date.now() - startedAt) / 1000,
           firstFrameS: firstFrameAt === undefined ? undefined : (firstFrameAt - startedAt) / 1000,
           outcome,
