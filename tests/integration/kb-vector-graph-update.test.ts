@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
-import { DEFAULT_ANN_SETTINGS, loadAnnGraphFactory, type AnnGraphFactory } from '../../src/adapters/knowledge-base/retrieval/ann-graph.js';
 import { vectorItems } from '../../src/adapters/knowledge-base/retrieval/hybrid-search.js';
 import { SemanticRetrieval } from '../../src/adapters/knowledge-base/retrieval/semantic-retrieval.js';
 import { LocalKnowledgeBase } from '../../src/adapters/knowledge-base/local-knowledge-base.adapter.js';
@@ -11,32 +10,7 @@ import type { KnowledgeIndex } from '../../src/adapters/knowledge-base/index/kno
 import { loadConfig } from '../../src/config/config.js';
 import { CapturingLogger } from '../fakes/capturing-logger.fake.js';
 import { FakeModelServer } from '../support/fake-model-server.js';
-
-/** The usearch factory, counting graphs built from empty and vectors added to any graph. */
-function countingFactory(): AnnGraphFactory & { created: number; added: number } {
-  const real = loadAnnGraphFactory({ ...DEFAULT_ANN_SETTINGS, addThreads: 1 });
-  if ('error' in real) throw new Error(`usearch did not load: ${real.error}`);
-  const counting = {
-    settings: real.settings,
-    library: real.library,
-    created: 0,
-    added: 0,
-    create: (dims: number) => {
-      counting.created += 1;
-      return counted(real.create(dims));
-    },
-    load: (file: string, dims: number) => counted(real.load(file, dims)),
-  };
-  const counted = <G extends { add: (ids: readonly number[], vectors: Float32Array) => void }>(graph: G): G => {
-    const add = graph.add.bind(graph);
-    graph.add = (ids, vectors) => {
-      counting.added += ids.length;
-      add(ids, vectors);
-    };
-    return graph;
-  };
-  return counting;
-}
+import { spyingAnnFactory } from '../support/spying-ann-factory.js';
 
 /** A multiset difference of the texts embedded for two generations: what the second has that the first had not. */
 const newTexts = (before: KnowledgeIndex, after: KnowledgeIndex) => {
@@ -80,14 +54,14 @@ describe('knowledge base: a changed file updates the vector graph, it does not r
   it('when a file is added, one changed and one removed, then the next generation updates the saved graph with only their passages', async () => {
     for (let n = 0; n < 30; n++) writeFileSync(join(dir, `doc-${String(n).padStart(2, '0')}.md`), `# 文档 ${n}\n\n${page(n, ['VPN', '打印机', '邮箱'][n % 3] as string)}\n`);
     const log = new CapturingLogger();
-    const graphs = countingFactory();
+    const graphs = spyingAnnFactory();
     const config = loadConfig({ EMBEDDINGS_BASE_URL: fake.url, EMBEDDINGS_MODEL: 'bge-m3', EMBEDDINGS_MAX_RETRIES: '0' });
     const semantic = SemanticRetrieval.fromConfig(config.semantic, log, { graphs, exactMaxWork: 0 }) as SemanticRetrieval;
     kb = new LocalKnowledgeBase({ dir, indexDir, topK: 3, minScore: 0, passageChars: 800, watchDebounceMs: 0, log, semantic });
     await kb.whenReady();
     expect((await vectorsReady(log, 1)).graph).to.deep.equal({ source: 'built', reason: 'no saved graph' });
     const before = kb.index() as KnowledgeIndex;
-    const firstAdded = graphs.added;
+    const firstAdded = graphs.addedIds.length;
     expect(firstAdded).to.equal(vectorItems(before).length);
 
     writeFileSync(join(dir, 'aaa-new.md'), `# 新文件\n\n${page(99, '门禁卡')}\n`); // sorts first: every later key shifts
@@ -102,6 +76,6 @@ describe('knowledge base: a changed file updates the vector graph, it does not r
     expect(ready.graph).to.deep.equal({ source: 'updated', added: fresh, removed: gone });
     expect(ready.embedded).to.equal(fresh);
     expect(graphs.created, 'graphs built from empty').to.equal(1);
-    expect(graphs.added - firstAdded, 'vectors added by the update').to.equal(fresh);
+    expect(graphs.addedIds.length - firstAdded, 'vectors added by the update').to.equal(fresh);
   });
 });

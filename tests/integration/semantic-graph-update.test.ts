@@ -2,48 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { DEFAULT_ANN_SETTINGS, loadAnnGraphFactory, type AnnGraph, type AnnGraphFactory } from '../../src/adapters/knowledge-base/retrieval/ann-graph.js';
+import type { AnnGraph } from '../../src/adapters/knowledge-base/retrieval/ann-graph.js';
 import { GRAPH_ENTRIES_FILE, GRAPH_FILE } from '../../src/adapters/knowledge-base/retrieval/graph-file.js';
 import { SemanticRetrieval } from '../../src/adapters/knowledge-base/retrieval/semantic-retrieval.js';
 import type { VectorIndex } from '../../src/adapters/knowledge-base/retrieval/vector-index.js';
 import { loadConfig } from '../../src/config/config.js';
 import { CapturingLogger } from '../fakes/capturing-logger.fake.js';
 import { FakeModelServer } from '../support/fake-model-server.js';
-
-/** The usearch factory (one insert thread: these tests compare with an exact scan), recording what every graph it makes or loads is asked to do. */
-function spyingFactory(): AnnGraphFactory & { created: number; loaded: number; addedIds: number[]; removedIds: number[] } {
-  const real = loadAnnGraphFactory({ ...DEFAULT_ANN_SETTINGS, addThreads: 1 });
-  if ('error' in real) throw new Error(`usearch did not load: ${real.error}`);
-  const spy = {
-    settings: real.settings,
-    library: real.library,
-    created: 0,
-    loaded: 0,
-    addedIds: [] as number[],
-    removedIds: [] as number[],
-    create: (dims: number) => {
-      spy.created += 1;
-      return watched(real.create(dims));
-    },
-    load: (file: string, dims: number) => {
-      spy.loaded += 1;
-      return watched(real.load(file, dims));
-    },
-  };
-  const watched = (graph: AnnGraph): AnnGraph => {
-    const [add, remove] = [graph.add.bind(graph), graph.remove.bind(graph)];
-    graph.add = (ids, vectors) => {
-      spy.addedIds.push(...ids);
-      add(ids, vectors);
-    };
-    graph.remove = (id) => {
-      spy.removedIds.push(id);
-      remove(id);
-    };
-    return graph;
-  };
-  return spy;
-}
+import { spyingAnnFactory } from '../support/spying-ann-factory.js';
 
 describe('semantic retrieval: a changed knowledge folder updates the saved vector graph in place', () => {
   let fake: FakeModelServer;
@@ -69,7 +35,7 @@ describe('semantic retrieval: a changed knowledge folder updates the saved vecto
       .flatMap((path) => files.get(path) as string[])
       .map((text, i) => ({ key: `p${i}`, text }));
 
-  const start = (graphs = spyingFactory()) => {
+  const start = (graphs = spyingAnnFactory()) => {
     const log = new CapturingLogger();
     const config = loadConfig({ EMBEDDINGS_BASE_URL: fake.url, EMBEDDINGS_MODEL: 'bge-m3', EMBEDDINGS_BATCH: '64', EMBEDDINGS_MAX_RETRIES: '0' });
     const semantic = SemanticRetrieval.fromConfig(config.semantic, log, { graphs, exactMaxWork: 0 }) as SemanticRetrieval;
@@ -207,7 +173,7 @@ describe('semantic retrieval: a changed knowledge folder updates the saved vecto
 
   it('when the library refuses the in-place update (a loaded graph whose add throws), then the graph is rebuilt in full with a warning, and the vectors still serve', async () => {
     await build(start(), folder());
-    const spy = spyingFactory();
+    const spy = spyingAnnFactory();
     const load = spy.load;
     spy.load = (file, dims) => {
       const graph = load(file, dims);
