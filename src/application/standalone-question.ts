@@ -44,7 +44,7 @@ export function leansOnPrevious(question: string): boolean {
  */
 export function mayLeanOnPrevious(question: string): boolean {
   const text = question.slice(0, MAX_SCAN_CHARS);
-  return POINTER_WORDS.some((p) => text.includes(p)) || ownChars(text) <= MIN_OWN_CHARS;
+  return hasPointer(text) || ownChars(text) <= MIN_OWN_CHARS;
 }
 
 /**
@@ -100,7 +100,12 @@ function surelyStandsAlone(question: string): boolean {
   const text = question.slice(0, MAX_SCAN_CHARS);
   const own = ownChars(text);
   if (own > POINTER_OWN_CHARS) return true;
-  return own > MIN_OWN_CHARS && !POINTER_WORDS.some((p) => text.includes(p));
+  return own > MIN_OWN_CHARS && !hasPointer(text);
+}
+
+/** Whether `text` contains a pointer back (这, 它, 还有…) anywhere, even inside a longer word: told without the segmenter. */
+function hasPointer(text: string): boolean {
+  return POINTER_WORDS.some((p) => text.includes(p));
 }
 
 /** At most the characters of `text` that topic words can have (see `surelyStandsAlone`), counted without the segmenter. */

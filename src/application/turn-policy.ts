@@ -1,3 +1,5 @@
+import type { IntentReplies } from './conversation-intent.js';
+
 /** How turns are run: settings the composition root derives from config. */
 export interface TurnPolicy {
   /** Every turn ends by this many ms after the call arrived (`CHAT_DEADLINE_MS`). */
@@ -41,12 +43,7 @@ export interface TurnPolicy {
    */
   readonly answerMaxChars?: number;
   /** Phrases that ask for a person, and the replies that need no knowledge (`answers` config section). */
-  readonly intents?: {
-    readonly handoffPhrases: readonly string[];
-    readonly handoffReply: string;
-    readonly smallTalkReply: string;
-    readonly thanksReply: string;
-  };
+  readonly intents?: IntentReplies;
   /** The polite reply to a `msg_type` other than `text`. */
   readonly unsupportedMsgTypeReply: string;
 }
