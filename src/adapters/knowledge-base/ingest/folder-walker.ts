@@ -1,6 +1,6 @@
-import { constants } from 'node:fs';
-import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { kindOf, readRegularFile } from '../../support/read-regular-file.js';
 import type { IngestProblem } from './blocks.js';
 
 export interface WalkLimits {
@@ -95,22 +95,10 @@ async function classify(path: string, realRoot: string): Promise<Entry> {
  * the read (and with it a libuv thread and the shutdown).
  */
 export async function readWalkedFile(file: WalkedFile, maxBytes: number): Promise<Buffer> {
-  const handle = await open(file.realPath, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new WalkError(`not a regular file (${kindOf(info)})`);
-    if (info.size > maxBytes) throw new WalkError(`too large: ${info.size} bytes (KB_MAX_FILE_BYTES is ${maxBytes})`);
-    const buffer = Buffer.alloc(info.size);
-    let offset = 0;
-    while (offset < info.size) {
-      const { bytesRead } = await handle.read(buffer, offset, info.size - offset, offset);
-      if (bytesRead === 0) break; // shrank while being read: what is there is what it is
-      offset += bytesRead;
-    }
-    return offset === info.size ? buffer : buffer.subarray(0, offset);
-  } finally {
-    await handle.close();
-  }
+  const read = await readRegularFile(file.realPath, maxBytes);
+  if ('notRegular' in read) throw new WalkError(`not a regular file (${read.notRegular})`);
+  if ('tooLarge' in read) throw new WalkError(`too large: ${read.tooLarge} bytes (KB_MAX_FILE_BYTES is ${maxBytes})`);
+  return read.bytes;
 }
 
 /** A reason a file is not read, already worded for the log. */
@@ -119,13 +107,6 @@ export class WalkError extends Error {}
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
-}
-
-function kindOf(s: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
-  if (s.isFIFO()) return 'a FIFO';
-  if (s.isSocket()) return 'a socket';
-  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
-  return 'not a file';
 }
 
 /** An fs error as a reason for the log, without the absolute path. */

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { link, lstat, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnnGraph, AnnGraphFactory, AnnGraphSettings } from './ann-graph.js';
+import { readRegularFile } from '../../support/read-regular-file.js';
 import { decodeEntries, encodeEntries, ENTRY_BYTES, type GraphEntry } from './graph-entries.js';
 
 /** The saved graph, the list of what it holds, and their metadata, beside `vectors.sqlite` in the cache folder. */
@@ -114,9 +115,9 @@ export async function readSavedGraph(dir: string, identity: GraphIdentity): Prom
   let meta: GraphMeta;
   try {
     const read = await readRegularFile(join(dir, GRAPH_META_FILE), MAX_META_BYTES);
-    if (read === NOT_REGULAR) return { reason: `the graph metadata is ${NOT_REGULAR}`, suspicious: true };
-    if (typeof read === 'number') return { reason: `the graph metadata is ${read} bytes, more than ${MAX_META_BYTES}`, suspicious: true };
-    meta = parseMeta(read.toString('utf8'));
+    if ('notRegular' in read) return { reason: `the graph metadata is ${NOT_REGULAR}`, suspicious: true };
+    if ('tooLarge' in read) return { reason: `the graph metadata is ${read.tooLarge} bytes, more than ${MAX_META_BYTES}`, suspicious: true };
+    meta = parseMeta(read.bytes.toString('utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { reason: 'no saved graph', suspicious: false };
     return { reason: `the graph metadata is unreadable: ${(error as Error).message}`, suspicious: true };
@@ -128,10 +129,11 @@ export async function readSavedGraph(dir: string, identity: GraphIdentity): Prom
   if (meta.bytes > limit) return { reason: `the graph metadata gives ${meta.bytes} bytes, more than ${limit} for ${meta.count} vectors${meta.removedInPlace > 0 ? ` and ${meta.removedInPlace} removed in place` : ''}`, suspicious: true };
   try {
     const expected = meta.count * ENTRY_BYTES;
-    const bytes = await readRegularFile(join(dir, GRAPH_ENTRIES_FILE), expected);
-    if (bytes === NOT_REGULAR) return { reason: `the graph entries file is ${NOT_REGULAR}`, suspicious: true };
-    const size = typeof bytes === 'number' ? bytes : bytes.length;
-    if (typeof bytes === 'number' || size !== expected) return { reason: `the graph entries file is ${size} bytes, ${expected} expected for ${meta.count} vectors (truncated or replaced)`, suspicious: true };
+    const read = await readRegularFile(join(dir, GRAPH_ENTRIES_FILE), expected);
+    if ('notRegular' in read) return { reason: `the graph entries file is ${NOT_REGULAR}`, suspicious: true };
+    const size = 'tooLarge' in read ? read.tooLarge : read.bytes.length;
+    if ('tooLarge' in read || size !== expected) return { reason: `the graph entries file is ${size} bytes, ${expected} expected for ${meta.count} vectors (truncated or replaced)`, suspicious: true };
+    const { bytes } = read;
     if (fingerprintOf(identity, bytes) !== meta.fingerprint) return { reason: 'the graph entries file does not match its fingerprint (damaged or replaced)', suspicious: true };
     return { saved: { meta, entries: decodeEntries(bytes, meta.nextId) } };
   } catch (error) {
@@ -233,32 +235,6 @@ function parseMeta(text: string): GraphMeta {
 }
 
 const NOT_REGULAR = 'not a regular file';
-
-/**
- * The bytes of `file` if it is a regular file (or a link to one) of at most
- * `maxBytes`; its size when it is larger. Opened without blocking and checked on
- * the open handle: a FIFO put there would block the read (and a thread of
- * libuv's pool) forever, a link to a device like /dev/zero would read until
- * memory runs out.
- */
-async function readRegularFile(file: string, maxBytes: number): Promise<Buffer | number | typeof NOT_REGULAR> {
-  const handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) return NOT_REGULAR;
-    if (info.size > maxBytes) return info.size;
-    const bytes = Buffer.alloc(info.size);
-    let filled = 0;
-    while (filled < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return bytes.subarray(0, filled);
-  } finally {
-    await handle.close();
-  }
-}
 
 /**
  * Removes the temp files and read links a process that died (SIGKILL, OOM)
