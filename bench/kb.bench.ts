@@ -134,12 +134,12 @@ await second.server.stop();
 const stored = await new IndexStore(indexDir).load(corpus);
 if (!stored) throw new Error('no persisted index to load');
 const index = new KnowledgeIndex(stored.passages, stored.lexical, [], 0);
-for (const q of queries.slice(0, 50)) index.search(q.text, { topK: 3, minScore: 0, spaces: [] });
+for (const q of queries.slice(0, 50)) index.search(q.text, { topK: 3, spaces: [] });
 const retrieval: number[] = [];
 for (let round = 0; round < 3; round++) {
   for (const q of queries) {
     const t = performance.now();
-    index.search(q.text, { topK: 3, minScore: 0, spaces: [] });
+    index.search(q.text, { topK: 3, spaces: [] });
     retrieval.push(performance.now() - t);
   }
 }

@@ -36,7 +36,7 @@ const queries = readFileSync(QUERIES, 'utf8')
   .split('\n')
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l) as Query);
-const kb = new LocalKnowledgeBase({ dir: DOCS, topK: 10, minScore: 0, passageChars: 800, watchDebounceMs: 0, log: quiet });
+const kb = new LocalKnowledgeBase({ dir: DOCS, topK: 10, passageChars: 800, watchDebounceMs: 0, log: quiet });
 const signal = new AbortController().signal;
 const ask = (text: string) => kb.recall({ text, businessKeys: [] }, signal);
 

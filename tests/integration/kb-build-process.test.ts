@@ -17,7 +17,7 @@ describe('index builds in their own process', function () {
   let indexDir: string;
   const open: LocalKnowledgeBase[] = [];
   const start = (extra: Partial<LocalKnowledgeBaseOptions> = {}, log = new CapturingLogger()) => {
-    const kb = new LocalKnowledgeBase({ dir, indexDir, topK: 3, minScore: 0, passageChars: 800, watchDebounceMs: 0, log, ...extra });
+    const kb = new LocalKnowledgeBase({ dir, indexDir, topK: 3, passageChars: 800, watchDebounceMs: 0, log, ...extra });
     open.push(kb);
     return { kb, log };
   };

@@ -57,14 +57,14 @@ describe('a kill during indexing', function () {
 
   it('when the indexer is killed mid-build, then the next start either uses the last complete index or rebuilds, never a partial one', async () => {
     // First a complete index, then every file changes and the process bringing the index up to date is killed.
-    const first = new LocalKnowledgeBase({ dir, indexDir, topK: 3, minScore: 0, passageChars: 800, watchDebounceMs: 0, log: new CapturingLogger() });
+    const first = new LocalKnowledgeBase({ dir, indexDir, topK: 3, passageChars: 800, watchDebounceMs: 0, log: new CapturingLogger() });
     await first.whenReady();
     first.close();
     for (let f = 0; f < 40; f++) writeFileSync(join(dir, `part-${f}.jsonl`), `${JSON.stringify({ id: `new-${f}`, text: `新内容 ${f}：会议室投影仪无法连接。` })}\n`, { flag: 'a' });
     const script = `
       import { LocalKnowledgeBase } from ${JSON.stringify(join(ROOT, 'src/adapters/knowledge-base/local-knowledge-base.adapter.ts'))};
       const log = { debug() {}, info(m) { if (m === 'knowledge indexing') process.stdout.write('progress\\n'); }, warn() {}, error() {} };
-      new LocalKnowledgeBase({ dir: process.argv[1], indexDir: process.argv[2], topK: 3, minScore: 0, passageChars: 800, watchDebounceMs: 0, log });
+      new LocalKnowledgeBase({ dir: process.argv[1], indexDir: process.argv[2], topK: 3, passageChars: 800, watchDebounceMs: 0, log });
       setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir, indexDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     // Killed at its first progress line (files are being read) or after 1.5 s, whichever is first.
@@ -90,7 +90,7 @@ describe('a kill during indexing', function () {
       expect(stored.passages.length).to.equal(counted);
       expect(stored.lexical.passageCount).to.equal(counted);
     }
-    const kb = new LocalKnowledgeBase({ dir, indexDir, topK: 3, minScore: 0, passageChars: 800, watchDebounceMs: 0, log: new CapturingLogger() });
+    const kb = new LocalKnowledgeBase({ dir, indexDir, topK: 3, passageChars: 800, watchDebounceMs: 0, log: new CapturingLogger() });
     await kb.whenReady();
     await kb.rebuild();
     kb.close();

@@ -57,7 +57,7 @@ describe('knowledge base: a changed file updates the vector graph, it does not r
     const graphs = spyingAnnFactory();
     const config = loadConfig({ EMBEDDINGS_BASE_URL: fake.url, EMBEDDINGS_MODEL: 'bge-m3', EMBEDDINGS_MAX_RETRIES: '0' });
     const semantic = SemanticRetrieval.fromConfig(config.semantic, log, { graphs, exactMaxWork: 0 }) as SemanticRetrieval;
-    kb = new LocalKnowledgeBase({ dir, indexDir, topK: 3, minScore: 0, passageChars: 800, watchDebounceMs: 0, log, semantic });
+    kb = new LocalKnowledgeBase({ dir, indexDir, topK: 3, passageChars: 800, watchDebounceMs: 0, log, semantic });
     await kb.whenReady();
     expect((await vectorsReady(log, 1)).graph).to.deep.equal({ source: 'built', reason: 'no saved graph' });
     const before = kb.index() as KnowledgeIndex;

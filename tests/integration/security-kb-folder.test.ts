@@ -104,7 +104,7 @@ describe('security: the knowledge folder is read inside its bounds', () => {
   it('when a bad file stays bad across rebuilds, then it is logged once, not at every rebuild; a new problem is logged', async () => {
     await writeFile(join(dir, 'half.md'), Buffer.from([0xe4, 0xbd]));
     const log = new CapturingLogger();
-    const kb = new LocalKnowledgeBase({ dir, topK: 3, minScore: 0, passageChars: 800, watchDebounceMs: 0, log });
+    const kb = new LocalKnowledgeBase({ dir, topK: 3, passageChars: 800, watchDebounceMs: 0, log });
     try {
       await kb.rebuild();
       await writeFile(join(dir, 'more.md'), '# 打印机\n\n打印机驱动在软件中心安装。');

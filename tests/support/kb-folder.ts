@@ -22,7 +22,7 @@ export interface TestDoc {
 /** A folder indexed as the service indexes it (readers, chunker, index), in a throwaway index folder. */
 export async function indexFolder(dir: string): Promise<{ index: KnowledgeIndex; problems: IngestProblem[]; docs: (TestDoc & { source: string })[] }> {
   const indexDir = mkdtempSync(join(tmpdir(), 'kb-test-idx-'));
-  const kb = new LocalKnowledgeBase({ dir, indexDir, topK: 3, minScore: 0, passageChars: 800, watchDebounceMs: 0, log: QUIET });
+  const kb = new LocalKnowledgeBase({ dir, indexDir, topK: 3, passageChars: 800, watchDebounceMs: 0, log: QUIET });
   await kb.whenReady();
   kb.close();
   rmSync(indexDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { answerPieces, directFaqEntry } from '../../src/application/direct-answer.js';
+import { answerPieces, directFaqEntry, relevantOnly } from '../../src/application/direct-answer.js';
 import { DOC_A } from '../fakes/fake-knowledge-base.fake.js';
 import { FAQ_VPN, PASSAGE_VPN, scored } from '../fakes/faq-entries.fake.js';
 
@@ -40,6 +40,20 @@ describe('direct FAQ answers: when an entry is clearly right, and how its answer
   it('when KB_MIN_SCORE is above the direct score, then an entry below it is not answered directly either', () => {
     expect(directFaqEntry([FAQ_VPN], { score: 0.5, margin: 0 }, 0.95)).to.equal(undefined);
     expect(directFaqEntry([FAQ_VPN], { score: 0.5, margin: 0 }, 0.9)).to.equal(FAQ_VPN);
+  });
+
+  it('when the best recalled doc reaches KB_MIN_SCORE, then every candidate stays as context; when it does not, then nothing does', () => {
+    const docs = [scored(PASSAGE_VPN, 0.31), scored(DOC_A, 0.12), scored(FAQ_VPN, 0.05)];
+    expect(relevantOnly({ docs, ok: true }, 0.3).docs).to.deep.equal(docs);
+    expect(relevantOnly({ docs: [...docs].reverse(), ok: true }, 0.3).docs).to.have.length(3);
+    expect(relevantOnly({ docs, ok: true }, 0.32)).to.deep.equal({ docs: [], ok: true });
+    expect(relevantOnly({ docs: [], ok: false }, 0.3)).to.deep.equal({ docs: [], ok: false });
+  });
+
+  it('when candidates were reranked, then each is judged by its own score: one below the minimum is left out', () => {
+    const docs = [{ ...scored(PASSAGE_VPN, 0.91), reranked: true }, { ...scored(DOC_A, 0.12), reranked: true }];
+    expect(relevantOnly({ docs, ok: true }, 0.5).docs).to.deep.equal([docs[0]]);
+    expect(relevantOnly({ docs, ok: true }, 0.95).docs).to.deep.equal([]);
   });
 
   it('when a stored answer is cut into pieces, then they end at sentences or lines and join to exactly the text', () => {

@@ -26,6 +26,19 @@ describe('FAQ matching by the best question of each entry', () => {
     expect(best!.question).to.equal('打印机夹纸了');
   });
 
+  it('when a long question holds most of the user\'s words among many others and a short one is worded like the user\'s, then the short one comes first', () => {
+    const it = new FaqMatcher([
+      entry('update-notice', '电脑系统更新通知怎么没收到'),
+      entry('slow-after-update', '电脑收到系统更新的通知以后没有重启，为什么第二天开机特别慢，而且风扇一直响，屏幕也会闪'),
+      entry('printer', '打印机'),
+      entry('expenses', '报销'),
+    ]);
+    // BM25 alone put the long one first (it has 收到, 系统, 更新, 通知 and 没有); the characters' overlap weighs the shape too.
+    const found = it.match('为什么电脑没有收到系统更新的通知', 3);
+    expect(found.map((f) => it.entries[f.entry]?.id).slice(0, 2)).to.deep.equal(['update-notice', 'slow-after-update']);
+    expect(found[1]!.score).to.be.below(found[0]!.score);
+  });
+
   it('when the user words a question differently, then the score is lower than for the same wording and each entry appears once', () => {
     const found = matcher.match('密码忘了怎么办', 4);
     expect(entries[found[0]!.entry]?.id).to.equal('password');

@@ -20,7 +20,7 @@ describe('local knowledge base adapter', () => {
   let kb: LocalKnowledgeBase | undefined;
   let log: CapturingLogger;
   const open = (extra: Partial<LocalKnowledgeBaseOptions> = {}) =>
-    (kb = new LocalKnowledgeBase({ dir, topK: 3, minScore: 0, passageChars: 800, watchDebounceMs: 0, log, ...extra }));
+    (kb = new LocalKnowledgeBase({ dir, topK: 3, passageChars: 800, watchDebounceMs: 0, log, ...extra }));
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kb-local-'));

@@ -17,7 +17,7 @@ describe('the persisted knowledge index', () => {
     return reader && ((file) => (reads.push(file.path), reader(file)));
   };
   const start = async (log = new CapturingLogger()) => {
-    const kb = new LocalKnowledgeBase({ dir, indexDir, topK: 3, minScore: 0, passageChars: 800, watchDebounceMs: 0, log, readerFor });
+    const kb = new LocalKnowledgeBase({ dir, indexDir, topK: 3, passageChars: 800, watchDebounceMs: 0, log, readerFor });
     open.push(kb);
     await kb.whenReady();
     await kb.rebuild(); // the catch-up with the folder that follows a load
@@ -100,6 +100,19 @@ describe('the persisted knowledge index', () => {
     const { kb, log } = await start();
     expect(reads).to.have.length(5);
     expect(log.lines.some((l) => l.message === 'persisted knowledge index unreadable; rebuilding')).to.equal(true);
+    expect(await top(kb, '主题词丁')).to.equal('doc3.md');
+  });
+
+  it('when the index was built with other spelling folds (an older version of the service), then it is not loaded: the folder is indexed again', async () => {
+    await start();
+    const manifestPath = join(indexDir, readFileSync(join(indexDir, 'CURRENT'), 'utf8').trim(), 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { wording: string };
+    expect(manifest.wording).to.match(/^[0-9a-f]{16}$/);
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, wording: 'another-table' }));
+    reads = [];
+    const { kb, log } = await start();
+    expect(reads).to.have.length(5);
+    expect(log.lines.some((l) => l.message === 'knowledge index loaded')).to.equal(false);
     expect(await top(kb, '主题词丁')).to.equal('doc3.md');
   });
 });

@@ -6,7 +6,7 @@ import { tokenize } from '../../src/adapters/knowledge-base/zh-tokenizer.js';
 import { indexDocs, type TestDoc } from '../support/kb-folder.js';
 
 const doc = (docId: string, title: string, text: string): TestDoc => ({ docId, title, text });
-const ALL = { topK: 3, minScore: 0, spaces: [] };
+const ALL = { topK: 3, spaces: [] };
 
 describe('ranking in a small knowledge folder', () => {
   let index: KnowledgeIndex;
@@ -42,7 +42,7 @@ describe('ranking over the bundled knowledge/ folder', () => {
   const kb = new LocalKnowledgeBase({
     dir: fileURLToPath(new URL('../../knowledge', import.meta.url)),
     topK: 4,
-    minScore: 0,
+   
     passageChars: 800,
     watchDebounceMs: 0,
     log: { debug() {}, info() {}, warn() {}, error() {} },

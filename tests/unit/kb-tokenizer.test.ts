@@ -11,6 +11,19 @@ describe('zh tokenizer', () => {
     expect(tokenize('帐号登陆失败')).to.deep.equal(tokenize('账号登录失败'));
   });
 
+  it('when users shape a question in another common way (如何 / 怎样 / 怎么, 为何 / 什么原因 / 怎么回事 / 为什么, 可不可以 / 能不能 / 能否, 嘛 / 吗), then the terms are one form', () => {
+    const same = (a: string, b: string) => expect(tokenize(a), `${a} / ${b}`).to.deep.equal(tokenize(b));
+    same('如何重置密码', '怎么重置密码');
+    same('怎样重置密码', '怎么重置密码');
+    same('咋样重置密码', '怎么重置密码');
+    same('为何连不上', '为什么连不上');
+    same('连不上是什么原因', '连不上是为什么');
+    same('打印机可不可以共享', '打印机能否共享');
+    same('打印机能不能共享嘛', '打印机能否共享吗');
+    // 什么情况 stays: 什么情况下可以退款 asks when, not why.
+    expect(tokenize('什么情况下可以退款')).to.include('w:什么');
+  });
+
   it('when given Chinese, then it yields dictionary words and character bigrams in separate term spaces', () => {
     const terms = tokenize('配置回调地址');
     expect(terms).to.include.members(['w:配置', 'w:地址']);

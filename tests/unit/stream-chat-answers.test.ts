@@ -27,13 +27,14 @@ describe('StreamChatUseCase: nothing relevant recalled', () => {
     expect(llm.calls).to.equal(0);
   });
 
-  it('when some docs score enough, then only those go to the model and are cited', async () => {
+  it('when the best doc scores enough, then it and the lower-ranked candidates go to the model and are cited', async () => {
     const llm = new ScriptedLlm(['答案']);
-    const kb = new FakeKnowledgeBase([DOC_A, scored(PASSAGE_VPN, 0.2)]);
+    const docs = [DOC_A, scored(PASSAGE_VPN, 0.2)];
+    const kb = new FakeKnowledgeBase(docs);
     const { stream } = useCases(llm, { kb, policy: { minScore: 0.3 } });
     const events = await collect(stream, aTurn(), new AbortController().signal);
-    expect(outcomeOf(events)).to.deep.include({ answered: true, reason: 'answered', recall: { docs: [DOC_A], ok: true } });
-    expect(llm.prompts[0]!.docs).to.deep.equal([DOC_A]);
+    expect(outcomeOf(events)).to.deep.include({ answered: true, reason: 'answered', recall: { docs, ok: true } });
+    expect(llm.prompts[0]!.docs).to.deep.equal(docs);
   });
 
   it('when retrieval degraded to nothing (ok false), then the no-answer reply too, without the model', async () => {

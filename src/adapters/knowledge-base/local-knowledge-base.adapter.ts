@@ -24,11 +24,6 @@ export interface LocalKnowledgeBaseOptions {
   readonly indexDir?: string;
   /** Documents returned at most (`KB_TOP_K`). */
   readonly topK: number;
-  /**
-   * Results scoring below this (0..1) are not returned. The use case applies
-   * `KB_MIN_SCORE` itself; this is a floor for what is worth returning at all.
-   */
-  readonly minScore: number;
   /** Longest passage, in characters (`KB_PASSAGE_CHARS`). */
   readonly passageChars: number;
   /** Re-index this long after the folder last changed (`KB_WATCH_DEBOUNCE_MS`); 0 or less: do not watch. */
@@ -117,8 +112,9 @@ export class LocalKnowledgeBase implements KnowledgeBasePort {
     signal.throwIfAborted();
     const index = this.current?.index;
     if (!index) return { docs: [], ok: false };
-    const { topK, minScore, semantic } = this.options;
-    const options = { topK, minScore, spaces: query.businessKeys };
+    const { topK, semantic } = this.options;
+    // Candidates only: whether they cover the question (KB_MIN_SCORE, or the reranker's own) is the use case's call.
+    const options = { topK, spaces: query.businessKeys };
     // Vectors join a generation once it is embedded; until then (or without a model) the turn is lexical.
     if (semantic && this.vectorsOf === index) {
       return { docs: await hybridSearch(index, semantic, this.options.fusion ?? DEFAULT_FUSION, query.text, options, signal), ok: true };

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Spellings users type for words the documents spell another way, folded to
  * one form before text is tokenized — on both sides, so a document and a
@@ -16,9 +18,23 @@ const FOLDS: Readonly<Record<string, string>> = {
   登陆: '登录',
   登入: '登录',
   怎麽: '怎么',
-  咋样: '怎样',
+  咋样: '怎么',
   咋办: '怎么办',
   咋: '怎么',
+  能不能: '能否',
+  可不可以: '能否',
+  可以不可以: '能否',
+  能不可以: '能否',
+  可否: '能否',
+  是否可以: '能否',
+  是不是可以: '能否',
+  为何: '为什么',
+  什么原因: '为什么',
+  怎么回事: '为什么',
+  如何: '怎么',
+  怎样: '怎么',
+  怎么样: '怎么',
+  嘛: '吗',
   为啥: '为什么',
   干啥: '做什么',
   啥: '什么',
@@ -53,6 +69,12 @@ const PATTERN = new RegExp(
     .join('|'),
   'gu',
 );
+
+/**
+ * Names this table: a persisted index records it and is rebuilt when it
+ * differs, since its terms were taken from text folded another way.
+ */
+export const WORDING_ID = createHash('sha256').update(JSON.stringify(Object.entries(FOLDS))).digest('hex').slice(0, 16);
 
 /** `text` (already lowercased) with the spellings above folded; unchanged when it has none. */
 export function foldWording(text: string): string {

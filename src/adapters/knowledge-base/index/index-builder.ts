@@ -8,6 +8,7 @@ import { describeFsError, readWalkedFile, walkFolder, type WalkedFile, type Walk
 import { ingestFile } from '../ingest/ingest-file.js';
 import { forwardOf, packForward, unpackOne, type ForwardTerms, type PackedForward } from './forward-terms.js';
 import { type IndexStore, INDEX_FORMAT, type Manifest, type ManifestFile, type StoredIndex } from './index-store.js';
+import { WORDING_ID } from '../wording.js';
 import { KnowledgeIndex } from './knowledge-index.js';
 import type { LexicalIndex } from './lexical-index.js';
 import { FileReadTimeout, type TokenizePool } from './tokenize-pool.js';
@@ -128,6 +129,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuiltIndex> {
   const manifest = await options.store.save(
     () => ({
       format: INDEX_FORMAT,
+      wording: WORDING_ID,
       dir,
       builtAt: new Date().toISOString(),
       buildMs: Math.round(performance.now() - started),

@@ -1,6 +1,7 @@
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FaqEntry, IngestProblem, KbPassage } from '../ingest/blocks.js';
+import { WORDING_ID } from '../wording.js';
 import { readArrays, writeArrays } from './array-file.js';
 import { LexicalIndex } from './lexical-index.js';
 
@@ -21,6 +22,8 @@ export interface ManifestFile {
 
 export interface Manifest {
   readonly format: number;
+  /** The spelling folds its terms were taken with (`WORDING_ID`): another table's index is rebuilt. */
+  readonly wording: string;
   /** The folder it was built from (absolute). */
   readonly dir: string;
   readonly builtAt: string;
@@ -76,7 +79,7 @@ export class IndexStore {
     if (!/^gen-[\w.-]+$/.test(name)) return undefined;
     const dir = join(this.root, name);
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    if (manifest.format !== INDEX_FORMAT || manifest.dir !== expectedDir) return undefined;
+    if (manifest.format !== INDEX_FORMAT || manifest.wording !== WORDING_ID || manifest.dir !== expectedDir) return undefined;
     const passages = JSON.parse(await readFile(join(dir, 'passages.json'), 'utf8')) as KbPassage[];
     const a = await readArrays(join(dir, 'lexical.bin'));
     const lexical = new LexicalIndex({

@@ -8,8 +8,6 @@ import type { LexicalIndex } from './lexical-index.js';
 export interface SearchOptions {
   /** How many documents and entries to return at most. */
   readonly topK: number;
-  /** Results scoring below this (0..1) are left out. */
-  readonly minScore: number;
   /** Only these spaces, plus what declares no space; empty: all. */
   readonly spaces: readonly string[];
 }
@@ -45,7 +43,6 @@ export class KnowledgeIndex {
     const inSpace = (space: string) => spaces.size === 0 || space === '' || spaces.has(space);
     const found: RecalledDoc[] = [];
     for (const m of this.faq.match(query, options.topK, (e) => inSpace((this.faqs[e] as FaqEntry).spaceId ?? ''))) {
-      if (m.score < options.minScore) continue;
       const entry = this.faqs[m.entry] as FaqEntry;
       found.push({
         docId: entry.id,
@@ -86,7 +83,6 @@ export class KnowledgeIndex {
       if (seen.has(p.docId)) continue;
       seen.add(p.docId);
       const score = round(Math.min(1, hit.score * scale));
-      if (score < options.minScore) break;
       out.push({
         docId: p.docId,
         spaceId: p.spaceId,

@@ -23,7 +23,7 @@ export function warmUp(index: Searchable, queries = 12, budgetMs = 250): number 
   let run = 0;
   for (let k = 0; k < queries && performance.now() - started < budgetMs; k++) {
     const passage = index.passages[Math.floor((k * n) / queries)] as KbPassage;
-    index.search(passage.text.slice(0, 40), { topK: 3, minScore: 0, spaces: [] });
+    index.search(passage.text.slice(0, 40), { topK: 3, spaces: [] });
     run++;
   }
   return run;

@@ -43,7 +43,7 @@ export async function hybridSearch(
   signal: AbortSignal,
 ): Promise<RecalledDoc[]> {
   const vector = semantic.embedQuery(query, signal);
-  const wide = { ...options, topK: Math.max(options.topK * 4, 20), minScore: 0 };
+  const wide = { ...options, topK: Math.max(options.topK * 4, 20) };
   const lexical = index.search(query, wide);
   const queryVector = await vector;
   const spaces = new Set(options.spaces);
@@ -78,7 +78,7 @@ export async function hybridSearch(
     const done = new Set(reranked.map((r) => r.id));
     ranked = [...scored, ...ranked.filter((d) => !done.has(idOf(d))).map((d) => ({ ...d, score: Math.min(d.score, scored.at(-1)?.score ?? 0) }))];
   }
-  return ranked.filter((d) => d.score >= options.minScore).slice(0, options.topK);
+  return ranked.slice(0, options.topK);
 }
 
 function foundBy(sources: Readonly<Record<string, unknown>>): FoundBy {
