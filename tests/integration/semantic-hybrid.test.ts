@@ -103,6 +103,19 @@ describe('semantic retrieval fused with the lexical index (embeddings by configu
     expect(fake.seen('/v1/rerank').length).to.be.greaterThan(0);
   });
 
+  it('when the reranker scores on a scale below KB_MIN_SCORE, then RERANK_MIN_SCORE alone decides (the lexical threshold does not cut reranked documents)', async () => {
+    const saved = fake.handle;
+    fake.handle = (req) =>
+      req.path.endsWith('/rerank')
+        ? { json: { results: (req.body.documents as string[]).map((d, index) => ({ index, relevance_score: d.includes('卡纸') ? 0.2 : 0.01 })) } }
+        : saved?.(req, 0);
+    service = await startTestService({ KB_PROVIDER: 'local', KB_DIR: dir, LLM_PROVIDER: 'extractive', EXTRACTIVE_DELAY_MS: '0', RERANK_BASE_URL: fake.url, RERANK_MODEL: 'bge-reranker-v2-m3', RERANK_MIN_SCORE: '0.1', RERANK_FAQ_DIRECT_SCORE: '0.9', KB_MIN_SCORE: '0.3' });
+    const found = await ask('打印机卡纸怎么办');
+    fake.handle = saved;
+    expect((found as { is_recall_success?: number }).is_recall_success).to.equal(1);
+    expect(found.recall_docs.map((d) => [d.doc_id, d.score])).to.deep.equal([['printer.md', 0.2]]);
+  });
+
   it('when the service restarts with unchanged files, then nothing is embedded again and the vectors are in use', async () => {
     const indexDir = mkdtempSync(join(tmpdir(), 'kb-hybrid-idx-'));
     const env = { KB_PROVIDER: 'local', KB_DIR: dir, KB_INDEX_DIR: indexDir, LLM_PROVIDER: 'extractive', EXTRACTIVE_DELAY_MS: '0', EMBEDDINGS_BASE_URL: fake.url, EMBEDDINGS_MODEL: 'bge-m3' };
