@@ -107,20 +107,22 @@ export class FaqMatcher {
     });
   }
 
-  /** The ids of a question's `units` among all questions' (a unit no question has gets none: it cannot overlap). */
+  /**
+   * The ids of a question's distinct `units`, sorted; a unit no FAQ question has (only a user's
+   * can) still counts in the size, which lowers the overlap, as `UNKNOWN_UNIT` at the end.
+   */
   private unitIds(terms: readonly string[]): Uint32Array {
-    const ids = new Set<number>();
+    const known = new Set<number>();
+    const unknown = new Set<string>();
     for (const t of terms) {
       if (!isUnit(t)) continue;
       const id = this.index.termId(t);
-      ids.add(id >= 0 ? id : -1);
+      if (id >= 0) known.add(id);
+      else unknown.add(t);
     }
-    // Units no question has still count in the size (they lower the overlap), under ids that match nothing.
-    const known = [...ids].filter((id) => id >= 0).sort((a, b) => a - b);
-    const unknown = ids.has(-1) ? terms.filter((t) => isUnit(t) && this.index.termId(t) < 0) : [];
-    const out = new Uint32Array(known.length + new Set(unknown).size);
-    out.set(known);
-    out.fill(UNKNOWN_UNIT, known.length);
+    const out = new Uint32Array(known.size + unknown.size);
+    out.set([...known].sort((a, b) => a - b));
+    out.fill(UNKNOWN_UNIT, known.size);
     return out;
   }
 
