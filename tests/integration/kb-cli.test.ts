@@ -55,6 +55,13 @@ describe('the kb command-line tool', () => {
     expect(r.out).to.match(/^1\. 1\.000 {2}it\/vpn\.md {2}VPN 指南 › 连接 {2}https:\/\/wiki\.example\.com\/it\/vpn$/m);
   });
 
+  it('when nothing scores KB_MIN_SCORE, then search says a call would get the no-answer reply and lists nothing', async () => {
+    const r = await runWith({ KB_DIR: dir, KB_INDEX_DIR: indexDir, KB_MIN_SCORE: '1' }, 'search', '安装 打印机');
+    expect(r.code).to.equal(0);
+    expect(r.out).to.match(/^nothing recalled: the best candidate scores 0\.\d{3}, below KB_MIN_SCORE 1 \(a call gets the no-answer reply\)$/m);
+    expect(r.out).not.to.match(/^1\. /m);
+  });
+
   it('when inspecting a file, then its passages are listed; a file outside KB_DIR is refused', async () => {
     const r = await run('inspect', 'it/vpn.md');
     expect(r.out).to.match(/1 documents, 2 passages/).and.match(/VPN 指南 › 安装/);

@@ -2,6 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { readdir } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Writable } from 'node:stream';
+import { relevantOnly } from '../../application/direct-answer.js';
 import type { LoggerPort } from '../../application/ports/logger.port.js';
 import type { Config } from '../../config/config.js';
 import { defaultReaderFor } from '../../adapters/knowledge-base/ingest/default-readers.js';
@@ -52,8 +53,11 @@ export async function runKb(command: string, args: readonly string[], config: Pi
       await base.whenReady();
       await base.rebuild();
       base.close();
-      const docs = (await base.recall({ text: query, businessKeys: [] }, new AbortController().signal)).docs;
-      if (docs.length === 0) say('nothing recalled');
+      // What a call would recall: the candidates, judged by KB_MIN_SCORE as the use case judges them.
+      const found = await base.recall({ text: query, businessKeys: [] }, new AbortController().signal);
+      const docs = relevantOnly(found, kb.minScore).docs;
+      if (found.docs.length === 0) say('nothing recalled');
+      else if (docs.length === 0) say(`nothing recalled: the best candidate scores ${Math.max(...found.docs.map((d) => d.score)).toFixed(3)}, below KB_MIN_SCORE ${kb.minScore} (a call gets the no-answer reply)`);
       for (const [i, d] of docs.entries()) {
         const where = d.kind === 'faq' ? `FAQ ${d.docId} (matched: ${d.matchedQuestion})` : `${(d.headingPath ?? [d.title]).join(' › ')}${d.page ? `, page ${d.page}` : ''}`;
         say(`${i + 1}. ${d.score.toFixed(3)}  ${d.docId}  ${where}${d.url ? `  ${d.url}` : ''}`);
