@@ -42,9 +42,13 @@ export class FaqMatcher {
   constructor(readonly entries: readonly FaqEntry[]) {
     const forward = [];
     const owners: number[] = [];
+    // Each question's terms, kept for the ids and units below: tokenizing (ICU segmentation) is the cost here.
+    const termsOf: string[][] = [];
     for (const [i, entry] of entries.entries()) {
       for (const q of new Set([entry.question, ...entry.similar].map((s) => s.trim()).filter(Boolean))) {
-        forward.push(forwardTerms(tokenize(q)));
+        const terms = tokenize(q);
+        forward.push(forwardTerms(terms));
+        termsOf.push(terms);
         owners.push(i);
         this.questionText.push(q);
       }
@@ -52,8 +56,7 @@ export class FaqMatcher {
     this.index = LexicalIndex.build(packForward(forward));
     this.questionEntry = Uint32Array.from(owners);
     this.questionNorm = new Float64Array(owners.length);
-    for (const [q, text] of this.questionText.entries()) {
-      const terms = tokenize(text);
+    for (const [q, terms] of termsOf.entries()) {
       const ids = Uint32Array.from(new Set(terms.map((t) => this.index.termId(t)).filter((id) => id >= 0))).sort();
       this.questionTerms.push(ids);
       this.questionUnits.push(this.unitIds(terms));
