@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import getRawBody from 'raw-body';
@@ -13,6 +12,7 @@ import { errorReply } from './protocol-encoder.js';
 import { REPLIES, RequestProblem } from './reply-table.js';
 import { ChatRequestParser } from './request-schema.js';
 import { CLIENT_CLOSED_REQUEST } from './client-error.js';
+import { newTraceId } from './trace-id.js';
 
 declare module 'koa' {
   interface Request {
@@ -108,7 +108,7 @@ export function createHttpApp(deps: HttpAppDeps): Koa<CallState> {
  */
 function callScope(log: LoggerPort): Middleware<CallState> {
   return async (ctx, next) => {
-    const traceId = randomUUID();
+    const traceId = newTraceId();
     ctx.state.traceId = traceId;
     ctx.state.startedAt = Date.now();
     ctx.set('X-Trace-Id', traceId);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newTraceId } from './trace-id.js';
 import type { Duplex } from 'node:stream';
 
 /** The status logged and counted for a call whose caller left before any reply (nginx's convention); never sent. */
@@ -23,7 +23,7 @@ export function protocolClientError(error: NodeJS.ErrnoException, socket: Duplex
       : code === 'ERR_HTTP_REQUEST_TIMEOUT' || code === 'ERR_HTTP_HEADERS_TIMEOUT'
         ? [408, 'the request did not arrive in time (REQUEST_TIMEOUT_MS)']
         : [400, `malformed HTTP request (${code || 'parse error'})`];
-  const traceId = randomUUID();
+  const traceId = newTraceId();
   // The protocol's codes are the status times 100 (40000, 40800, 43100), as in the reply table.
   const body = JSON.stringify({ code: status * 100, err_msg: detail, third_party_trace_id: traceId });
   const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
