@@ -10,7 +10,8 @@
  * runs another build as is, BENCH_SOURCE=1 src/main.ts through tsx. BENCH_ONLY=sync,leak,streams,memory,first-token,kb,vector,eval picks workloads (the last three run
  * `bench:kb`, `bench:vector` and `bench:eval` in their own processes and print their figures here); BENCH_CPU_PROF=1
  * writes CPU profiles to bench/profiles/<service|floor|upstream>/;
- * BENCH_LOG_FILE=path keeps the service's logs.
+ * BENCH_LOG_FILE=path keeps the service's logs; BENCH_SERVICE_FLAGS / BENCH_FLOOR_FLAGS="--flag …" add node
+ * flags to one side (an A/B of V8 settings).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -32,12 +33,15 @@ import { THROUGHPUT_ROWS, throughputRounds } from './workloads/wrk-sync.workload
 const only = new Set((process.env.BENCH_ONLY ?? 'sync,leak,streams,memory,first-token,kb,vector,eval').split(','));
 const profileFlags = (kind: ServerKind) =>
   process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL(`./profiles/${kind}`, import.meta.url))] : [];
+/** BENCH_SERVICE_FLAGS / BENCH_FLOOR_FLAGS: extra node flags for one side (an A/B of V8 settings). */
+const nodeFlagsOf = (kind: ServerKind) =>
+  (kind === 'service' ? process.env.BENCH_SERVICE_FLAGS : kind === 'floor' ? process.env.BENCH_FLOOR_FLAGS : '')?.split(' ').filter(Boolean) ?? [];
 const ADAPTER = fileURLToPath(new URL('../src/adapters/llm/openai-llm.adapter.ts', import.meta.url));
 
 const start = (kind: ServerKind, env: Record<string, string>) =>
   startChildServer(kind, {
     env: { ...BASE_ENV, ...env },
-    nodeFlags: profileFlags(kind),
+    nodeFlags: [...profileFlags(kind), ...nodeFlagsOf(kind)],
     logFile: kind === 'service' ? process.env.BENCH_LOG_FILE : undefined,
   });
 
